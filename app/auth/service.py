@@ -1,0 +1,85 @@
+"""People and personal access tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.auth.models import ApiToken, User
+from app.cohorts.models import Cohort, Membership
+from app.errors import NotFound
+from app.i18n import _
+
+TOKEN_PREFIX = "ting_"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user(session: Session, *, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def get_user_by_email(session: Session, *, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, *, email: str, name: str) -> tuple[ApiToken, str]:
+    """Make a token acting as this person; the plain token is returned once, never stored."""
+    user = get_user_by_email(session, email=email)
+    if user is None:
+        raise NotFound(_("No one with the e-mail address {email} is in Ting yet; import a "
+                         "cohort that lists them first.").format(email=normalise_email(email)))
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plain))
+    session.add(token)
+    session.commit()
+    return token, plain
+
+
+def user_for_token(session: Session, *, token: str) -> User | None:
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    statement = (
+        select(User).join(ApiToken, col(ApiToken.user_id) == col(User.id))
+        .where(ApiToken.token_hash == _digest(token))
+    )
+    return session.exec(statement).first()
+
+
+def roles_of(session: Session, *, user: User) -> list[str]:
+    statement = (
+        select(Membership.role).where(Membership.user_id == user.id, col(Membership.is_active))
+        .distinct()
+    )
+    return sorted(session.exec(statement).all())
+
+
+@dataclass
+class DemoPerson:
+    user: User
+    roles: list[tuple[str, str]]  # (cohort title, role)
+
+
+def demo_people(session: Session) -> list[DemoPerson]:
+    """Everyone with an active membership, for the demo sign-in page."""
+    statement = (
+        select(User, Cohort.title, Membership.role)
+        .join(Membership, col(Membership.user_id) == col(User.id))
+        .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
+        .where(col(Membership.is_active))
+        .order_by(Membership.role.desc(), User.name, Cohort.title)  # type: ignore[attr-defined]
+    )
+    people: dict[int, DemoPerson] = {}
+    for user, cohort_title, role in session.exec(statement):
+        assert user.id is not None
+        people.setdefault(user.id, DemoPerson(user=user, roles=[])).roles.append((cohort_title, role))
+    return list(people.values())

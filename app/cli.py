@@ -1,0 +1,218 @@
+"""The `ting` command: validate and import YAML, serve, tokens, migrations, backups."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from app import db as ting_db
+from app.config import ConfigurationError, Settings, get_settings
+from app.errors import DomainError
+from app.sync import service as sync_service
+from app.sync.cohorts import ProgramFacts
+from app.sync.validate import Bundle, LookupProgram, validate_paths
+
+cli = typer.Typer(help="Ting: self-paced '23 Things' learning programmes.", no_args_is_help=True,
+                  add_completion=False)
+token_cli = typer.Typer(help="Personal access tokens for the JSON API.", no_args_is_help=True)
+db_cli = typer.Typer(help="The database schema.", no_args_is_help=True)
+cli.add_typer(token_cli, name="token")
+cli.add_typer(db_cli, name="db")
+
+Paths = Annotated[list[Path], typer.Argument(help="YAML files, or folders to search for them.")]
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    return ting_db.make_engine(settings.database_url, echo=settings.log_sql)
+
+
+def _ready_engine(settings: Settings):  # type: ignore[no-untyped-def]
+    """An engine on an up-to-date schema: SQLite is migrated, PostgreSQL must be already."""
+    engine = _engine(settings)
+    if engine.dialect.name == "sqlite":
+        ting_db.upgrade(engine)
+        return engine
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(ting_db.alembic_config(engine)).get_current_head()
+    if ting_db.current_revision(engine) != head:
+        _err("The database schema is not up to date. Run: ting db upgrade")
+        raise typer.Exit(1)
+    return engine
+
+
+def _database_lookup(settings: Settings) -> LookupProgram | None:
+    """Programmes already in the database, so a cohort can be validated on its own."""
+    url = settings.database_url
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if not path or path == ":memory:" or not Path(path).exists():
+            return None
+    try:
+        engine = _engine(settings)
+        if ting_db.current_revision(engine) is None:
+            return None
+    except SQLAlchemyError:
+        return None
+
+    def lookup(key: str) -> ProgramFacts | None:
+        with Session(engine) as session:
+            return sync_service.program_facts(session, key)
+
+    return lookup
+
+
+def _report(bundle: Bundle) -> None:
+    for problem in bundle.problems:
+        _err(str(problem))
+    files = len({p.file for p in bundle.problems})
+    _err(f"{len(bundle.problems)} problem(s) in {files} file(s); nothing was imported.")
+
+
+@cli.command()
+def validate(paths: Paths) -> None:
+    """Check programme and cohort files; print every problem as file:line:col: message."""
+    settings = get_settings()
+    bundle = validate_paths(paths, lookup=_database_lookup(settings))
+    if not bundle.ok:
+        _report(bundle)
+        raise typer.Exit(1)
+    typer.echo(f"All valid: {len(bundle.programs)} programme(s), {len(bundle.cohorts)} cohort(s).")
+
+
+@cli.command("import")
+def import_(
+    paths: Paths,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+) -> None:
+    """Validate, then add or update programmes and cohorts in one transaction."""
+    settings = get_settings()
+    engine = _ready_engine(settings)
+    with Session(engine, expire_on_commit=False) as session:
+        bundle = validate_paths(paths, lookup=lambda key: sync_service.program_facts(session, key))
+        if not bundle.ok:
+            _report(bundle)
+            raise typer.Exit(1)
+        changes = sync_service.apply_bundle(session, bundle=bundle)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    if not changes:
+        typer.echo("No changes: the database already matches these files.")
+        return
+    for line in sync_service.summarise(changes):
+        typer.echo(line)
+    if dry_run:
+        typer.echo(f"Dry run: {len(changes)} change(s) shown, nothing was written.")
+    else:
+        typer.echo(f"Imported: {len(changes)} change(s).")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="Load demo data and offer a demo login.")] = False,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Run the web server (migrating an SQLite database first)."""
+    import uvicorn
+
+    if demo:
+        os.environ["TING_DEMO"] = "true"
+        get_settings.cache_clear()
+    settings = get_settings()
+    try:
+        settings.effective_secret_key()
+    except ConfigurationError as exc:
+        _err(str(exc))
+        raise typer.Exit(1) from None
+    engine = _ready_engine(settings)
+    if settings.demo:
+        from app.demo import DemoError, is_empty, load_demo
+
+        if is_empty(engine):
+            try:
+                lines = load_demo(engine, settings.programs_dir)
+            except DemoError as exc:
+                _err(str(exc))
+                raise typer.Exit(1) from None
+            typer.echo(f"Demo data loaded ({len(lines)} changes).")
+        typer.echo(f"Demo: open {settings.base_url}/demo and pick someone to sign in as.")
+    engine.dispose()
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, log_level="info")
+
+
+@token_cli.command("create")
+def token_create(
+    email: str,
+    name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "API token",
+) -> None:
+    """Print a new personal access token acting as EMAIL (shown once)."""
+    engine = _ready_engine(get_settings())
+    with Session(engine) as session:
+        try:
+            from app.auth import service as auth_service
+
+            _token, plain = auth_service.create_token(session, email=email, name=name)
+        except DomainError as exc:
+            _err(exc.detail)
+            raise typer.Exit(1) from None
+    _err(f"Token '{name}' for {email.strip().lower()}; it is shown only now:")
+    typer.echo(plain)
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration up to the newest."""
+    engine = _engine(get_settings())
+    ting_db.upgrade(engine)
+    typer.echo(f"Database schema is at revision {ting_db.current_revision(engine)}.")
+
+
+@cli.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the copy.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+) -> None:
+    """A consistent copy of a running SQLite database (PostgreSQL: use pg_dump)."""
+    settings = get_settings()
+    engine = _engine(settings)
+    source = ting_db.sqlite_path(engine)
+    if engine.dialect.name != "sqlite":
+        url = engine.url.render_as_string(hide_password=True).replace("+psycopg", "")
+        _err(f"This database is PostgreSQL; back it up with pg_dump, for example:\n"
+             f"  pg_dump --format=custom --file {file} '{url}'")
+        raise typer.Exit(1)
+    if source is None or not source.exists():
+        _err(f"There is no database file to back up at {source}.")
+        raise typer.Exit(1)
+    if file.exists() and not force:
+        _err(f"{file} exists already; choose another name or add --force.")
+        raise typer.Exit(1)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(file) as dst:
+        src.backup(dst)  # SQLite's online backup: consistent while the server keeps writing
+    dst.close()
+    typer.echo(f"Backed up {source} to {file}.")
+
+
+def main() -> None:
+    try:
+        cli()
+    except ConfigurationError as exc:
+        _err(str(exc))
+        sys.exit(1)

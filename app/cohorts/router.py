@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.cohorts import service as cohorts_service
+from app.deps import CohortMember, CurrentUser, OptionalUser, SessionDep
+from app.progress import service as progress_service
+from app.templating import render
+
+router = APIRouter()
+
+
+@router.get("/")
+def home(user: OptionalUser) -> Response:
+    return RedirectResponse("/cohorts" if user else "/login", status_code=303)
+
+
+@router.get("/cohorts")
+def my_cohorts(request: Request, user: CurrentUser, db: SessionDep) -> Response:
+    members = cohorts_service.my_cohorts(db, user=user)
+    summaries = progress_service.summaries_for(db, members=members)
+    return render(request, "cohorts/list.html",
+                  {"user": user, "members": members, "summaries": summaries})
+
+
+@router.get("/c/{cohort}")
+def cohort_home(cohort: str, member: CohortMember) -> Response:
+    return RedirectResponse(f"/c/{member.cohort.key}/things", status_code=303)

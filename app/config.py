@@ -1,0 +1,61 @@
+"""Settings, read once from TING_* environment variables (and an optional .env)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Used only in demo mode, where nothing real is protected; never outside it.
+DEMO_SECRET_KEY = "ting-demo-mode-only-not-secret"
+
+
+class ConfigurationError(RuntimeError):
+    """The settings do not allow the server to start."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TING_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./ting.db"
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    programs_dir: Path = ROOT / "programs"
+    demo: bool = False
+    session_max_age_days: int = Field(default=14, ge=1)
+    log_sql: bool = False
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def effective_secret_key(self) -> str:
+        """The key that signs sessions; refuses to invent one outside demo mode."""
+        if self.secret_key:
+            if len(self.secret_key) < 32:
+                raise ConfigurationError(
+                    "TING_SECRET_KEY is too short: use at least 32 characters, for example "
+                    "the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                )
+            return self.secret_key
+        if self.demo:
+            return DEMO_SECRET_KEY
+        raise ConfigurationError(
+            "TING_SECRET_KEY is not set. Ting signs sessions with it and will not start "
+            "without one outside demo mode. Make one with:\n"
+            "  python3 -c 'import secrets; print(secrets.token_urlsafe(48))'\n"
+            "and set it in the environment or in .env as TING_SECRET_KEY=..."
+        )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

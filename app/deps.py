@@ -1,0 +1,84 @@
+"""Dependencies that make route signatures read like prose."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from app.auth import service as auth_service
+from app.auth.models import User
+from app.auth.sessions import CSRF_FIELD, CSRF_HEADER, csrf_matches, session_user_id
+from app.cohorts import service as cohorts_service
+from app.cohorts.service import Member
+from app.errors import Forbidden, NotSignedIn
+from app.i18n import _
+
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def optional_user(request: Request, db: SessionDep) -> User | None:
+    """Who is calling: a bearer token wins over the session cookie."""
+    token = _bearer(request)
+    if token is not None:
+        user = auth_service.user_for_token(db, token=token)
+        if user is None:
+            raise NotSignedIn(_("That access token is not valid. Create a new one with "
+                                "'ting token create EMAIL'."))
+        request.state.via_token = True
+        request.state.user = user
+        return user
+    user_id = session_user_id(request)
+    user = auth_service.get_user(db, user_id=user_id) if user_id is not None else None
+    request.state.user = user  # for the page header, error pages included
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise NotSignedIn(_("Sign in first: send 'Authorization: Bearer <token>' or use a "
+                            "browser session."))
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+async def csrf_protect(request: Request) -> None:
+    """Unsafe requests riding on the session cookie must carry the session's CSRF token."""
+    if request.method not in UNSAFE_METHODS or _bearer(request) is not None:
+        return
+    submitted = request.headers.get(CSRF_HEADER)
+    if submitted is None and "form" in request.headers.get("content-type", ""):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        submitted = value if isinstance(value, str) else None
+    if not csrf_matches(request, submitted):
+        raise Forbidden(_("This form has expired or did not come from Ting. Reload the page "
+                          "and try again."))
+
+
+def cohort_member(cohort: str, user: CurrentUser, db: SessionDep) -> Member:
+    return cohorts_service.get_member(db, user=user, cohort_key=cohort)
+
+
+CohortMember = Annotated[Member, Depends(cohort_member)]

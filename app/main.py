@@ -1,0 +1,113 @@
+"""The application factory: one core, an HTML face and a JSON face."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.auth import api as auth_api
+from app.auth import router as auth_router
+from app.cohorts import api as cohorts_api
+from app.cohorts import router as cohorts_router
+from app.config import ROOT, Settings, get_settings
+from app.db import make_engine
+from app.deps import csrf_protect
+from app.errors import install_error_handlers
+from app.posts import api as posts_api
+from app.progress import api as progress_api
+from app.progress import router as progress_router
+
+SESSION_COOKIE = "ting_session"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# The API docs page loads its assets from a CDN; it gets its own, looser policy.
+DOCS_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
+    "frame-ancestors 'none'"
+)
+
+
+class SecurityHeaders:
+    """Pure ASGI, so it adds no per-request task overhead."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"] == "/api/v1/docs"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy",
+                     (DOCS_POLICY if docs else CONTENT_SECURITY_POLICY).encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"),
+                ]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    secret = settings.effective_secret_key()
+    app = FastAPI(
+        title="Ting API",
+        version="1",
+        description="Everything a person can do in Ting's browser pages, as JSON. "
+        "Authenticate with `Authorization: Bearer <token>` (`ting token create EMAIL`).",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.database_url, echo=settings.log_sql)
+
+    html = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+    html.include_router(auth_router.router)
+    if settings.demo:
+        html.include_router(auth_router.demo_router)
+    html.include_router(cohorts_router.router)
+    html.include_router(progress_router.router)
+    app.include_router(html)
+
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(csrf_protect)])
+    api.include_router(auth_api.router)
+    api.include_router(cohorts_api.router)
+    api.include_router(progress_api.router)
+    api.include_router(posts_api.router)
+    app.include_router(api)
+
+    app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    install_error_handlers(app)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=int(timedelta(days=settings.session_max_age_days).total_seconds()),
+        same_site="lax",
+        https_only=settings.cookies_secure,
+    )
+    app.add_middleware(SecurityHeaders)
+    return app

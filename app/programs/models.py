@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, utcnow
+
+
+class ThingKind(StrEnum):
+    must = "must"
+    can = "can"
+    optional = "optional"
+
+
+class Evidence(StrEnum):
+    none = "none"
+    url = "url"
+    approval = "approval"
+
+
+class Program(SQLModel, table=True):
+    __tablename__ = "programs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=100, unique=True)
+    title: str = Field(max_length=300)
+    version: int = 1
+    language: str = Field(default="en", max_length=20)
+    summary: str = ""
+    description: str = ""
+    description_html: str = ""
+    purpose: str = ""
+    purpose_html: str = ""
+    # completion rule: None means "all must-do Things"
+    completion_must: int | None = None
+    completion_can: int = 0
+    # None: the programme has no groups / pitch / forum
+    groups_max_size: int | None = None
+    groups_self_select: bool = False
+    pitch_votes_per_participant: int | None = None
+    pitch_self_vote: bool = False
+    pitch_tie_break: str = Field(default="trainer", max_length=20)
+    forum_categories: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    # per-language variants of text fields: {"title": {"da": "..."}}
+    translations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+    @property
+    def uses_groups(self) -> bool:
+        return self.groups_max_size is not None
+
+
+class Theme(SQLModel, table=True):
+    __tablename__ = "themes"
+    __table_args__ = (UniqueConstraint("program_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="programs.id", index=True)
+    key: str = Field(max_length=100)
+    title: str = Field(max_length=300)
+    position: int
+    translations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class Thing(SQLModel, table=True):
+    __tablename__ = "things"
+    __table_args__ = (
+        UniqueConstraint("program_id", "key"),
+        CheckConstraint("kind IN ('must', 'can', 'optional')", name="kind"),
+        CheckConstraint("evidence IN ('none', 'url', 'approval')", name="evidence"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="programs.id", index=True)
+    key: str = Field(max_length=100)
+    position: int  # 1-based among the programme's current Things
+    title: str = Field(max_length=300)
+    kind: str = Field(max_length=10)
+    theme_key: str | None = Field(default=None, max_length=100)
+    opens: str | None = Field(default=None, max_length=40)  # date rule as written in YAML
+    due: str | None = Field(default=None, max_length=40)
+    minutes: int | None = None
+    body: str = ""
+    body_html: str = ""
+    links: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON))
+    reflection_prompt: str | None = None
+    reflection_required: bool = False
+    reflection_min_words: int = 0
+    evidence: str = Field(default="none", max_length=10)
+    archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    translations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None

@@ -1,0 +1,266 @@
+"""My Things: statuses, the completion rule, marking done and undoing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.cohorts.service import Member
+from app.errors import Conflict, Forbidden, InvalidInput
+from app.i18n import _
+from app.posts import service as posts_service
+from app.programs.models import Evidence, Program, Theme, Thing, ThingKind
+from app.programs.schedule import Window, thing_window
+from app.progress.models import Approval, Completion, ThingStatus
+
+
+@dataclass
+class ThingView:
+    thing: Thing
+    number: int
+    window: Window
+    status: ThingStatus
+    completion: Completion | None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ThingStatus.locked
+
+    @property
+    def is_waiting_for_trainer(self) -> bool:
+        return self.completion is not None and self.completion.approval == Approval.pending
+
+
+@dataclass
+class Summary:
+    must_done: int
+    must_needed: int
+    must_total: int
+    can_done: int
+    can_needed: int
+    can_total: int
+    optional_done: int
+    optional_total: int
+    waiting_for_trainer: int
+    overdue: int
+
+    @property
+    def is_complete(self) -> bool:
+        return self.must_done >= self.must_needed and self.can_done >= self.can_needed
+
+
+@dataclass
+class ThemeSection:
+    key: str | None
+    title: str | None
+    things: list[ThingView]
+
+
+@dataclass
+class MyThings:
+    member: Member
+    things: list[ThingView]
+    sections: list[ThemeSection]
+    summary: Summary
+
+
+def status_of(window: Window, completion: Completion | None, now: datetime) -> ThingStatus:
+    if completion is not None:
+        return ThingStatus.done
+    if window.opens_at is not None and now < window.opens_at:
+        return ThingStatus.locked
+    if window.due_at is not None and now >= window.due_at:
+        return ThingStatus.overdue
+    return ThingStatus.open
+
+
+def _view(member: Member, thing: Thing, completion: Completion | None, now: datetime) -> ThingView:
+    cohort = member.cohort
+    window = thing_window(
+        opens=thing.opens, due=thing.due, override=cohort.due_overrides.get(thing.key),
+        starts=cohort.starts_on, timezone=cohort.timezone,
+    )
+    return ThingView(thing=thing, number=thing.position, window=window,
+                     status=status_of(window, completion, now), completion=completion)
+
+
+def summarise(program: Program, views: list[ThingView]) -> Summary:
+    def total(kind: ThingKind) -> int:
+        return sum(1 for v in views if v.thing.kind == kind)
+
+    def counted(kind: ThingKind) -> int:
+        return sum(1 for v in views if v.thing.kind == kind and v.completion and v.completion.counts)
+
+    must_total = total(ThingKind.must)
+    return Summary(
+        must_done=counted(ThingKind.must),
+        must_needed=must_total if program.completion_must is None else program.completion_must,
+        must_total=must_total,
+        can_done=counted(ThingKind.can),
+        can_needed=program.completion_can,
+        can_total=total(ThingKind.can),
+        optional_done=counted(ThingKind.optional),
+        optional_total=total(ThingKind.optional),
+        waiting_for_trainer=sum(1 for v in views if v.is_waiting_for_trainer),
+        overdue=sum(1 for v in views
+                    if v.status == ThingStatus.overdue and v.thing.kind == ThingKind.must),
+    )
+
+
+def _current_things(session: Session, program: Program) -> list[Thing]:
+    return list(session.exec(
+        select(Thing).where(Thing.program_id == program.id, col(Thing.archived_at).is_(None))
+        .order_by(Thing.position)
+    ).all())
+
+
+def my_things(session: Session, *, member: Member, now: datetime | None = None) -> MyThings:
+    """Every current Thing with its status for this participant: four queries, any cohort size."""
+    now = now or datetime.now(UTC)
+    things = _current_things(session, member.program)
+    completions = {
+        c.thing_id: c for c in session.exec(
+            select(Completion).where(Completion.membership_id == member.membership.id))
+    }
+    views = [_view(member, t, completions.get(t.id), now) for t in things]  # type: ignore[arg-type]
+    themes = list(session.exec(
+        select(Theme).where(Theme.program_id == member.program.id).order_by(Theme.position)))
+    return MyThings(member=member, things=views, sections=_sections(themes, views),
+                    summary=summarise(member.program, views))
+
+
+def _sections(themes: list[Theme], views: list[ThingView]) -> list[ThemeSection]:
+    """Themes in programme order, each with its Things; Things without a theme come last."""
+    sections = {t.key: ThemeSection(key=t.key, title=t.title, things=[]) for t in themes}
+    loose = ThemeSection(key=None, title=None, things=[])
+    for view in views:
+        sections.get(view.thing.theme_key or "", loose).things.append(view)
+    return [s for s in (*sections.values(), loose) if s.things]
+
+
+def thing_view(session: Session, *, member: Member, key: str, now: datetime | None = None) -> ThingView:
+    now = now or datetime.now(UTC)
+    thing = posts_service.find_thing(session, member=member, key=key)
+    completion = _completion(session, member, thing)
+    return _view(member, thing, completion, now)
+
+
+def _completion(session: Session, member: Member, thing: Thing) -> Completion | None:
+    return session.exec(
+        select(Completion).where(Completion.membership_id == member.membership.id,
+                                 Completion.thing_id == thing.id)
+    ).first()
+
+
+def _require_participant(member: Member) -> None:
+    if not member.is_participant:
+        raise Forbidden(_("Only participants work through Things; you are {roles} in this "
+                          "cohort.").format(roles=", ".join(member.roles)))
+
+
+def _check_evidence_url(thing: Thing, evidence_url: str | None) -> str | None:
+    value = (evidence_url or "").strip() or None
+    if value is not None:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+            raise InvalidInput(_("The link to your work must be a web address starting with "
+                                 "https:// or http://."))
+    elif thing.evidence == Evidence.url:
+        raise InvalidInput(_("This Thing asks for a link to your work: add it (evidence_url) and "
+                             "mark it done again."))
+    return value
+
+
+def complete_thing(
+    session: Session, *, member: Member, key: str, evidence_url: str | None = None,
+    now: datetime | None = None,
+) -> ThingView:
+    """Mark a Thing done; idempotent. Refused while locked or without the reflection it needs."""
+    _require_participant(member)
+    now = now or datetime.now(UTC)
+    view = thing_view(session, member=member, key=key, now=now)
+    thing = view.thing
+    if view.is_locked:
+        assert view.window.opens_on is not None
+        raise Conflict(_("“{title}” opens on {date}; you can mark it done from then.").format(
+            title=thing.title, date=view.window.opens_on.isoformat()))
+    evidence_url = _check_evidence_url(thing, evidence_url)
+    if thing.reflection_required:
+        needed = max(thing.reflection_min_words, 1)
+        words = posts_service.best_reflection_words(session, member=member, thing=thing)
+        if words == 0:
+            raise Conflict(_("“{title}” needs your reflection before it can be marked done: "
+                             "write at least {needed} words.").format(title=thing.title, needed=needed))
+        if words < needed:
+            raise Conflict(_("“{title}” needs a reflection of at least {needed} words before it "
+                             "can be marked done; yours has {words}.").format(
+                                 title=thing.title, needed=needed, words=words))
+    if view.completion is not None:
+        if evidence_url and view.completion.evidence_url != evidence_url:
+            view.completion.evidence_url = evidence_url
+            session.commit()
+        return view
+    completion = Completion(
+        membership_id=member.membership.id, thing_id=thing.id, completed_at=now,
+        evidence_url=evidence_url,
+        approval=Approval.pending if thing.evidence == Evidence.approval else Approval.not_needed,
+    )
+    session.add(completion)
+    try:
+        session.commit()
+    except IntegrityError:  # the same participant marked it done at the same moment elsewhere
+        session.rollback()
+        return thing_view(session, member=member, key=key, now=now)
+    return _view(member, thing, completion, now)
+
+
+def undo_completion(
+    session: Session, *, member: Member, key: str, now: datetime | None = None
+) -> ThingView:
+    """Take back "done". An approved Thing stays done: the trainer signed it off."""
+    _require_participant(member)
+    now = now or datetime.now(UTC)
+    view = thing_view(session, member=member, key=key, now=now)
+    if view.completion is None:
+        return view
+    if view.completion.approval == Approval.approved:
+        raise Conflict(_("Your trainer has approved “{title}”; ask them if it should be "
+                         "reopened.").format(title=view.thing.title))
+    session.delete(view.completion)
+    session.commit()
+    return _view(member, view.thing, None, now)
+
+
+def summaries_for(
+    session: Session, *, members: list[Member], now: datetime | None = None
+) -> dict[int, Summary]:
+    """Progress summaries for several cohorts at once (My cohorts): two queries in all."""
+    now = now or datetime.now(UTC)
+    participating = [m for m in members if m.is_participant]
+    if not participating:
+        return {}
+    program_ids = {m.program.id for m in participating}
+    things: dict[int | None, list[Thing]] = {}
+    for thing in session.exec(
+        select(Thing).where(col(Thing.program_id).in_(program_ids), col(Thing.archived_at).is_(None))
+        .order_by(Thing.position)
+    ):
+        things.setdefault(thing.program_id, []).append(thing)
+    completions: dict[tuple[int, int], Completion] = {
+        (c.membership_id, c.thing_id): c for c in session.exec(
+            select(Completion).where(
+                col(Completion.membership_id).in_([m.membership.id for m in participating])))
+    }
+    summaries: dict[int, Summary] = {}
+    for member in participating:
+        assert member.membership.id is not None and member.cohort.id is not None
+        views = [
+            _view(member, t, completions.get((member.membership.id, t.id or 0)), now)
+            for t in things.get(member.program.id, [])
+        ]
+        summaries[member.cohort.id] = summarise(member.program, views)
+    return summaries

@@ -1,0 +1,365 @@
+"""`kind: cohort` files and their roster CSVs, read into a CohortSpec and checked against
+the programme they run (from the same import or from the database)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from yaml.nodes import Node
+
+from app.programs.schedule import parse_rule
+from app.sync.reader import EMAIL, SLUG, Position, Problem, Source
+
+COHORT_KEYS = (
+    "id", "program", "title", "timezone", "starts", "ends", "final_session", "organizations",
+    "trainers", "managers", "participants", "participants_csv", "groups", "due_overrides",
+    "enrolment", "pitch_due", "posts", "benchmark",
+)
+CSV_COLUMNS = ("email", "name", "organization", "group")
+
+
+@dataclass
+class PersonSpec:
+    email: str
+    name: str | None
+    position: Position
+    organization: str | None = None
+    group: str | None = None
+
+
+@dataclass
+class GroupSpec:
+    key: str
+    name: str
+    position: Position
+
+
+@dataclass
+class ProgramFacts:
+    """What a cohort needs to know of its programme to be checked."""
+
+    key: str
+    things: dict[str, tuple[str | None, str | None]]  # key -> (opens, due)
+    groups_max_size: int | None
+
+
+@dataclass
+class CohortSpec:
+    file: str
+    position: Position
+    key: str
+    program: str
+    program_position: Position
+    title: str
+    timezone: str
+    starts: date
+    ends: date
+    final_session: datetime | None = None
+    organizations: list[str] = field(default_factory=list)
+    trainers: list[PersonSpec] = field(default_factory=list)
+    managers: list[PersonSpec] = field(default_factory=list)
+    participants: list[PersonSpec] = field(default_factory=list)
+    groups: list[GroupSpec] = field(default_factory=list)
+    due_overrides: dict[str, str] = field(default_factory=dict)
+    due_override_positions: dict[str, Position] = field(default_factory=dict)
+    enrolment: str = "closed"
+    pitch_due: datetime | None = None
+    posts_default_visibility: str = "cohort"
+    posts_allow_public: bool = False
+    benchmark: float = 0.7
+    translations: dict[str, Any] = field(default_factory=dict)
+
+
+def read_cohort(src: Source, root: Node, keys: dict[str, Node], path: Path) -> CohortSpec | None:
+    before = len(src.problems)
+    tr: dict[str, Any] = {}
+    key = src.slug(keys["id"], "id") if "id" in keys else None
+    program = src.slug(keys["program"], "program") if "program" in keys else None
+    title = src.localized(keys["title"], "title", tr, "title") if "title" in keys else None
+    timezone = _read_timezone(src, keys["timezone"]) if "timezone" in keys else None
+    starts = src.date(keys["starts"], "starts") if "starts" in keys else None
+    ends = src.date(keys["ends"], "ends") if "ends" in keys else None
+    if starts and ends and ends < starts:
+        src.error(keys["ends"], "ends", f"the cohort ends ({ends}) before it starts ({starts})")
+
+    spec = CohortSpec(
+        file=src.file, position=src.position(root), key=key or "", program=program or "",
+        program_position=src.position(keys.get("program", root)), title=title or "",
+        timezone=timezone or "UTC", starts=starts or date.min, ends=ends or date.min,
+        translations=tr,
+    )
+    if "final_session" in keys:
+        spec.final_session = src.local_datetime(keys["final_session"], "final_session")
+        if spec.final_session and starts and ends and not starts <= spec.final_session.date() <= ends:
+            src.error(keys["final_session"], "final_session",
+                      f"expected a moment between starts ({starts}) and ends ({ends})")
+    if "pitch_due" in keys:
+        spec.pitch_due = src.local_datetime(keys["pitch_due"], "pitch_due")
+    if "enrolment" in keys:
+        spec.enrolment = src.choice(keys["enrolment"], "enrolment", ("closed", "open")) or "closed"
+    if "benchmark" in keys:
+        spec.benchmark = src.number(keys["benchmark"], "benchmark", minimum=0, maximum=1) or 0.7
+    if "posts" in keys:
+        _read_posts(src, keys["posts"], spec)
+
+    spec.organizations = _read_organizations(src, keys.get("organizations"))
+    spec.trainers = _read_staff(src, keys.get("trainers"), "trainers")
+    spec.managers = _read_staff(src, keys.get("managers"), "managers")
+    spec.groups = _read_groups(src, keys.get("groups"))
+    spec.participants = _read_participants(src, keys.get("participants"))
+    if "participants_csv" in keys:
+        spec.participants += _read_roster(src, keys["participants_csv"], path)
+    _check_people(src, spec)
+    if "due_overrides" in keys:
+        _read_overrides(src, keys["due_overrides"], spec)
+
+    if len(src.problems) > before or None in (key, program, title, timezone, starts, ends):
+        return None
+    return spec
+
+
+def check_against_program(spec: CohortSpec, facts: ProgramFacts) -> list[Problem]:
+    """The checks that need the programme: overrides, dates per Thing, group sizes."""
+    problems: list[Problem] = []
+
+    def add(position: Position, message: str) -> None:
+        problems.append(Problem(position.file, position.line, position.col, message))
+
+    for thing_key, position in spec.due_override_positions.items():
+        if thing_key not in facts.things:
+            known = ", ".join(facts.things) or "none"
+            add(position, f"due_overrides.{thing_key}: programme '{facts.key}' has no Thing "
+                          f"'{thing_key}'; expected one of {known}")
+    for thing_key, (opens, due) in facts.things.items():
+        due = spec.due_overrides.get(thing_key, due)
+        if not opens or not due:
+            continue
+        opens_on = parse_rule(opens).opens_on(spec.starts)
+        due_on = parse_rule(due).due_on(spec.starts)
+        if opens_on > due_on:
+            position = spec.due_override_positions.get(thing_key, spec.program_position)
+            add(position, f"Thing '{thing_key}' would open on {opens_on} but be due on {due_on} "
+                          f"in this cohort; change its due date")
+    if spec.groups and facts.groups_max_size is None:
+        add(spec.groups[0].position,
+            f"groups: programme '{facts.key}' does not use groups; add 'groups:' to the programme "
+            "or remove them here")
+    elif facts.groups_max_size is not None:
+        sizes = Counter(p.group for p in spec.participants if p.group)
+        for group in spec.groups:
+            if sizes[group.key] > facts.groups_max_size:
+                add(group.position, f"group '{group.key}' has {sizes[group.key]} participants; "
+                                    f"programme '{facts.key}' allows at most {facts.groups_max_size}")
+    return problems
+
+
+def _read_timezone(src: Source, node: Node) -> str | None:
+    name = src.text(node, "timezone")
+    if name is None:
+        return None
+    try:
+        if name.startswith(("/", ".")) or ".." in name:
+            raise ValueError
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        src.error(node, "timezone", f"expected a time zone like Europe/Amsterdam; got {name!r}")
+        return None
+    return name
+
+
+def _read_posts(src: Source, node: Node, spec: CohortSpec) -> None:
+    keys = src.mapping(node, "posts", optional=("default_visibility", "allow_public"))
+    if keys is None:
+        return
+    if "allow_public" in keys:
+        spec.posts_allow_public = bool(src.boolean(keys["allow_public"], "posts.allow_public"))
+    if "default_visibility" in keys:
+        value = src.choice(keys["default_visibility"], "posts.default_visibility",
+                           ("private", "cohort", "public"))
+        if value == "public" and not spec.posts_allow_public:
+            src.error(keys["default_visibility"], "posts.default_visibility",
+                      "'public' needs posts.allow_public: true")
+        spec.posts_default_visibility = value or "cohort"
+
+
+def _read_organizations(src: Source, node: Node | None) -> list[str]:
+    names: list[str] = []
+    for i, item in enumerate(src.sequence(node, "organizations") or [] if node else []):
+        name = src.text(item, f"organizations[{i}]")
+        if name is None:
+            continue
+        if name in names:
+            src.error(item, f"organizations[{i}]", f"'{name}' is listed twice")
+            continue
+        names.append(name)
+    return names
+
+
+def _read_staff(src: Source, node: Node | None, where: str) -> list[PersonSpec]:
+    """Trainers and managers: e-mail addresses, or {email, name}."""
+    people: list[PersonSpec] = []
+    for i, item in enumerate(src.sequence(node, where) or [] if node else []):
+        at = f"{where}[{i}]"
+        name = None
+        if getattr(item, "tag", "").endswith(":map"):
+            keys = src.mapping(item, at, required=("email",), optional=("name",))
+            if not keys or "email" not in keys:
+                continue
+            email = src.email(keys["email"], f"{at}.email")
+            name = src.text(keys["name"], f"{at}.name") if "name" in keys else None
+        else:
+            email = src.email(item, at)
+        if email:
+            people.append(PersonSpec(email=email, name=name, position=src.position(item)))
+    return people
+
+
+def _read_groups(src: Source, node: Node | None) -> list[GroupSpec]:
+    groups: list[GroupSpec] = []
+    seen: set[str] = set()
+    for i, item in enumerate(src.sequence(node, "groups") or [] if node else []):
+        at = f"groups[{i}]"
+        keys = src.mapping(item, at, required=("key",), optional=("name",))
+        if not keys or "key" not in keys:
+            continue
+        key = src.slug(keys["key"], f"{at}.key")
+        name = src.text(keys["name"], f"{at}.name") if "name" in keys else key
+        if key is None or name is None:
+            continue
+        if key in seen:
+            src.error(keys["key"], f"{at}.key", f"group '{key}' is listed twice")
+            continue
+        seen.add(key)
+        groups.append(GroupSpec(key=key, name=name, position=src.position(item)))
+    return groups
+
+
+def _read_participants(src: Source, node: Node | None) -> list[PersonSpec]:
+    people: list[PersonSpec] = []
+    for i, item in enumerate(src.sequence(node, "participants") or [] if node else []):
+        at = f"participants[{i}]"
+        keys = src.mapping(item, at, required=("email",), optional=CSV_COLUMNS[1:])
+        if not keys or "email" not in keys:
+            continue
+        email = src.email(keys["email"], f"{at}.email")
+        person = PersonSpec(email=email or "", name=None, position=src.position(keys["email"]))
+        if "name" in keys:
+            person.name = src.text(keys["name"], f"{at}.name")
+        if "organization" in keys:
+            person.organization = src.text(keys["organization"], f"{at}.organization")
+        if "group" in keys:
+            person.group = src.slug(keys["group"], f"{at}.group")
+        if email:
+            people.append(person)
+    return people
+
+
+def _read_roster(src: Source, node: Node, cohort_path: Path) -> list[PersonSpec]:
+    """A roster CSV (email,name,organization,group); its problems are `file:line: message`."""
+    relative = src.text(node, "participants_csv")
+    if relative is None:
+        return []
+    path = (cohort_path.parent / relative)
+    shown = str(Path(src.file).parent / relative)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        src.error(node, "participants_csv", f"cannot read {shown}: no such file next to this cohort")
+        return []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        src.error(node, "participants_csv", f"{shown} is not UTF-8 text; save it as CSV UTF-8")
+        return []
+
+    def problem(line: int, message: str) -> None:
+        src.problems.append(Problem(shown, line, 0, message))
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        problem(1, "the file is empty; expected a header line: email,name,organization,group")
+        return []
+    except csv.Error as exc:
+        problem(1, f"could not read CSV: {exc}")
+        return []
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown or "email" not in header or len(set(header)) != len(header):
+        problem(1, f"expected the header email,name,organization,group (email required); "
+                   f"got {','.join(header)}")
+        return []
+    people: list[PersonSpec] = []
+    line = 1
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                problem(line, f"expected {len(header)} columns ({','.join(header)}); got {len(row)}")
+                continue
+            values = {h: (cell.strip() or None) for h, cell in zip(header, row, strict=True)}
+            email = (values.get("email") or "").lower()
+            if not EMAIL.fullmatch(email):
+                problem(line, f"email: expected an e-mail address like name@example.org; "
+                              f"got {values.get('email') or ''!r}")
+                continue
+            group = values.get("group")
+            if group and not SLUG.fullmatch(group):
+                problem(line, f"group: expected a group key like team-1; got {group!r}")
+                continue
+            people.append(PersonSpec(
+                email=email, name=values.get("name"), position=Position(shown, line, 0),
+                organization=values.get("organization"), group=group,
+            ))
+    except csv.Error as exc:
+        problem(line + 1, f"could not read CSV: {exc}")
+    return people
+
+
+def _check_people(src: Source, spec: CohortSpec) -> None:
+    def add(position: Position, message: str) -> None:
+        src.problems.append(Problem(position.file, position.line, position.col, message))
+
+    for role, people in (("participant", spec.participants), ("trainer", spec.trainers),
+                         ("manager", spec.managers)):
+        first: dict[str, Position] = {}
+        for person in people:
+            if person.email in first:
+                add(person.position, f"{person.email} is already listed as a {role} at "
+                                     f"{first[person.email]}")
+            else:
+                first[person.email] = person.position
+    group_keys = {g.key for g in spec.groups}
+    for person in spec.participants:
+        if person.organization and person.organization not in spec.organizations:
+            listed = ", ".join(spec.organizations) or "none are listed"
+            add(person.position, f"{person.email}: organization '{person.organization}' is not "
+                                 f"in organizations ({listed})")
+        if person.group and person.group not in group_keys:
+            listed = ", ".join(sorted(group_keys)) or "none are listed"
+            add(person.position, f"{person.email}: group '{person.group}' is not in groups "
+                                 f"({listed})")
+
+
+def _read_overrides(src: Source, node: Node, spec: CohortSpec) -> None:
+    if not getattr(node, "tag", "").endswith(":map"):
+        src.error(node, "due_overrides", "expected a mapping of Thing key to due date")
+        return
+    for key_node, value_node in node.value:
+        thing_key = getattr(key_node, "value", "")
+        if thing_key in spec.due_overrides:
+            src.error(key_node, f"due_overrides.{thing_key}", "listed twice")
+            continue
+        rule = src.date_rule(value_node, f"due_overrides.{thing_key}")
+        if rule is not None:
+            spec.due_overrides[thing_key] = rule
+            spec.due_override_positions[thing_key] = src.position(key_node)

@@ -1,0 +1,317 @@
+"""`kind: program` files: what they may say (DESIGN.md §3), read into a ProgramSpec."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from yaml.nodes import Node
+
+from app.programs.schedule import parse_rule
+from app.sync.reader import LANGUAGE, Position, Source
+
+PROGRAM_KEYS = (
+    "id", "title", "version", "language", "summary", "description", "purpose", "completion",
+    "themes", "things", "groups", "pitch", "forum",
+)
+THING_KEYS = (
+    "key", "title", "kind", "theme", "opens", "due", "minutes", "body", "links", "reflection",
+    "evidence",
+)
+KINDS = ("must", "can", "optional")
+EVIDENCE = ("none", "url", "approval")
+
+
+@dataclass
+class ThemeSpec:
+    key: str
+    title: str
+    translations: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ThingSpec:
+    key: str
+    title: str
+    kind: str
+    theme: str | None = None
+    opens: str | None = None
+    due: str | None = None
+    minutes: int | None = None
+    body: str = ""
+    links: list[dict[str, str]] = field(default_factory=list)
+    reflection_prompt: str | None = None
+    reflection_required: bool = False
+    reflection_min_words: int = 0
+    evidence: str = "none"
+    translations: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ProgramSpec:
+    file: str
+    position: Position
+    key: str
+    title: str
+    things: list[ThingSpec]
+    version: int = 1
+    language: str = "en"
+    summary: str = ""
+    description: str = ""
+    purpose: str = ""
+    completion_must: int | None = None  # None: all must-do Things
+    completion_can: int = 0
+    themes: list[ThemeSpec] = field(default_factory=list)
+    groups_max_size: int | None = None
+    groups_self_select: bool = False
+    pitch_votes_per_participant: int | None = None
+    pitch_self_vote: bool = False
+    pitch_tie_break: str = "trainer"
+    forum_categories: list[str] | None = None
+    translations: dict[str, Any] = field(default_factory=dict)
+
+
+def read_program(src: Source, root: Node, keys: dict[str, Node]) -> ProgramSpec | None:
+    """Read a programme from its top-level keys; returns None when anything is wrong."""
+    before = len(src.problems)
+    tr: dict[str, Any] = {}
+    language = "en"
+    if "language" in keys:
+        value = src.text(keys["language"], "language")
+        if value is not None and not LANGUAGE.fullmatch(value):
+            src.error(keys["language"], "language", f"expected a language code like en, da or nl; got {value!r}")
+        elif value:
+            language = value
+
+    key = src.slug(keys["id"], "id") if "id" in keys else None
+    title = src.localized(keys["title"], "title", tr, "title", language) if "title" in keys else None
+    spec_kwargs: dict[str, Any] = {}
+    if "version" in keys:
+        spec_kwargs["version"] = src.integer(keys["version"], "version", minimum=1, maximum=1_000_000)
+    for name in ("summary", "description", "purpose"):
+        if name in keys:
+            spec_kwargs[name] = src.localized(keys[name], name, tr, name, language) or ""
+
+    themes = _read_themes(src, keys.get("themes"), language)
+    theme_keys = {t.key for t in themes}
+    things = _read_things(src, keys.get("things"), theme_keys, language)
+
+    if "completion" in keys:
+        must, can = _read_completion(src, keys["completion"], things)
+        spec_kwargs["completion_must"], spec_kwargs["completion_can"] = must, can
+
+    if "groups" in keys:
+        groups = src.mapping(keys["groups"], "groups", optional=("max_size", "self_select"))
+        if groups is not None:
+            spec_kwargs["groups_max_size"] = 5
+            if "max_size" in groups:
+                spec_kwargs["groups_max_size"] = src.integer(
+                    groups["max_size"], "groups.max_size", minimum=1, maximum=1000)
+            if "self_select" in groups:
+                spec_kwargs["groups_self_select"] = src.boolean(groups["self_select"], "groups.self_select")
+    if "pitch" in keys:
+        pitch = src.mapping(keys["pitch"], "pitch",
+                            optional=("votes_per_participant", "self_vote", "tie_break"))
+        if pitch is not None:
+            if "groups" not in keys:
+                src.error(keys["pitch"], "pitch", "a pitch needs groups: add 'groups: {max_size: 5}'")
+            spec_kwargs["pitch_votes_per_participant"] = 1
+            if "votes_per_participant" in pitch:
+                spec_kwargs["pitch_votes_per_participant"] = src.integer(
+                    pitch["votes_per_participant"], "pitch.votes_per_participant",
+                    minimum=1, maximum=100)
+            if "self_vote" in pitch:
+                spec_kwargs["pitch_self_vote"] = src.boolean(pitch["self_vote"], "pitch.self_vote")
+            if "tie_break" in pitch:
+                spec_kwargs["pitch_tie_break"] = src.choice(
+                    pitch["tie_break"], "pitch.tie_break", ("trainer", "shared"))
+    if "forum" in keys:
+        forum = src.mapping(keys["forum"], "forum", optional=("categories",))
+        if forum is not None:
+            spec_kwargs["forum_categories"] = _read_categories(src, forum.get("categories"))
+
+    if len(src.problems) > before or key is None or title is None or things is None:
+        return None
+    return ProgramSpec(
+        file=src.file, position=src.position(root), key=key, title=title, things=things,
+        language=language, themes=themes, translations=tr, **spec_kwargs,
+    )
+
+
+def _read_themes(src: Source, node: Node | None, language: str) -> list[ThemeSpec]:
+    if node is None:
+        return []
+    themes: list[ThemeSpec] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(src.sequence(node, "themes") or []):
+        where = f"themes[{i}]"
+        keys = src.mapping(item, where, required=("key", "title"), optional=())
+        if keys is None or "key" not in keys or "title" not in keys:
+            continue
+        tr: dict[str, Any] = {}
+        key = src.slug(keys["key"], f"{where}.key")
+        title = src.localized(keys["title"], f"{where}.title", tr, "title", language)
+        if key is not None and key in seen:
+            src.error(keys["key"], f"{where}.key", f"theme '{key}' is already themes[{seen[key]}]")
+            continue
+        if key is not None and title is not None:
+            seen[key] = i
+            themes.append(ThemeSpec(key=key, title=title, translations=tr))
+    return themes
+
+
+def _read_things(
+    src: Source, node: Node | None, theme_keys: set[str], language: str
+) -> list[ThingSpec] | None:
+    if node is None:
+        return None
+    items = src.sequence(node, "things")
+    if items is None:
+        return None
+    if not items:
+        src.error(node, "things", "a programme needs at least one Thing")
+        return None
+    things: list[ThingSpec] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        thing = _read_thing(src, item, f"things[{i}]", theme_keys, language)
+        if thing is None:
+            continue
+        if thing.key in seen:
+            keys_node = item.value[0][1] if item.value else item
+            for k, v in item.value:
+                if k.value == "key":
+                    keys_node = v
+            src.error(keys_node, f"things[{i}].key",
+                      f"Thing key '{thing.key}' is already used by things[{seen[thing.key]}]")
+            continue
+        seen[thing.key] = i
+        things.append(thing)
+    return things
+
+
+def _read_thing(
+    src: Source, node: Node, where: str, theme_keys: set[str], language: str
+) -> ThingSpec | None:
+    keys = src.mapping(node, where, required=("key", "title", "kind"), optional=THING_KEYS[3:])
+    if keys is None:
+        return None
+    before = len(src.problems)
+    tr: dict[str, Any] = {}
+    key = src.slug(keys["key"], f"{where}.key") if "key" in keys else None
+    title = src.localized(keys["title"], f"{where}.title", tr, "title", language) if "title" in keys else None
+    kind = src.choice(keys["kind"], f"{where}.kind", KINDS) if "kind" in keys else None
+    thing = ThingSpec(key=key or "", title=title or "", kind=kind or "must", translations=tr)
+    if "theme" in keys:
+        thing.theme = src.text(keys["theme"], f"{where}.theme")
+        if thing.theme is not None and thing.theme not in theme_keys:
+            known = ", ".join(sorted(theme_keys)) or "none are defined under 'themes'"
+            src.error(keys["theme"], f"{where}.theme",
+                      f"no theme '{thing.theme}'; expected one of {known}")
+    if "opens" in keys:
+        thing.opens = src.date_rule(keys["opens"], f"{where}.opens")
+    if "due" in keys:
+        thing.due = src.date_rule(keys["due"], f"{where}.due")
+    if thing.opens and thing.due and not opens_before_due(thing.opens, thing.due):
+        src.error(keys["opens"], f"{where}.opens",
+                  f"opens ({thing.opens}) after it is due ({thing.due})")
+    if "minutes" in keys:
+        thing.minutes = src.integer(keys["minutes"], f"{where}.minutes", minimum=1, maximum=10_000)
+    if "body" in keys:
+        thing.body = src.localized(keys["body"], f"{where}.body", tr, "body", language) or ""
+    if "links" in keys:
+        thing.links = _read_links(src, keys["links"], f"{where}.links")
+    if "reflection" in keys:
+        _read_reflection(src, keys["reflection"], f"{where}.reflection", thing, tr, language)
+    if "evidence" in keys:
+        thing.evidence = src.choice(keys["evidence"], f"{where}.evidence", EVIDENCE) or "none"
+    if len(src.problems) > before or key is None or title is None or kind is None:
+        return None
+    return thing
+
+
+def opens_before_due(opens: str, due: str, starts: date | None = None) -> bool:
+    """Whether `opens` is not after `due`; without a start date only like with like compares."""
+    opens_rule, due_rule = parse_rule(opens), parse_rule(due)
+    if starts is None:
+        if opens_rule.is_relative != due_rule.is_relative:
+            return True  # depends on the cohort; checked when a cohort is read
+        starts = date(2000, 1, 3)
+    return opens_rule.opens_on(starts) <= due_rule.due_on(starts)
+
+
+def _read_links(src: Source, node: Node, where: str) -> list[dict[str, str]]:
+    links = []
+    for i, item in enumerate(src.sequence(node, where) or []):
+        keys = src.mapping(item, f"{where}[{i}]", required=("title", "url"), optional=())
+        if not keys or "title" not in keys or "url" not in keys:
+            continue
+        title = src.text(keys["title"], f"{where}[{i}].title")
+        url = src.url(keys["url"], f"{where}[{i}].url")
+        if title and url:
+            links.append({"title": title, "url": url})
+    return links
+
+
+def _read_reflection(
+    src: Source, node: Node, where: str, thing: ThingSpec, tr: dict[str, Any], language: str
+) -> None:
+    keys = src.mapping(node, where, optional=("prompt", "required", "min_words"))
+    if keys is None:
+        return
+    if "prompt" in keys:
+        thing.reflection_prompt = src.localized(keys["prompt"], f"{where}.prompt", tr,
+                                                "reflection_prompt", language)
+    if "required" in keys:
+        thing.reflection_required = bool(src.boolean(keys["required"], f"{where}.required"))
+    if "min_words" in keys:
+        thing.reflection_min_words = src.integer(
+            keys["min_words"], f"{where}.min_words", minimum=0, maximum=10_000) or 0
+        if thing.reflection_min_words and "required" not in keys:
+            thing.reflection_required = True  # a word minimum only means something when required
+
+
+def _read_completion(
+    src: Source, node: Node, things: list[ThingSpec] | None
+) -> tuple[int | None, int]:
+    keys = src.mapping(node, "completion", optional=("must", "can"))
+    if keys is None:
+        return None, 0
+    counts = {kind: sum(1 for t in things or [] if t.kind == kind) for kind in KINDS}
+    must: int | None = None
+    can = 0
+    if "must" in keys:
+        must_node = keys["must"]
+        if getattr(must_node, "value", None) == "all":
+            must = None
+        else:
+            must = src.integer(must_node, "completion.must", minimum=0, maximum=10_000)
+            if must is not None and things is not None and must > counts["must"]:
+                src.error(must_node, "completion.must",
+                          f"asks for {must} must-do Things but the programme has {counts['must']}")
+    if "can" in keys:
+        can_node = keys["can"]
+        if getattr(can_node, "value", None) == "all":
+            can = counts["can"]
+        else:
+            can = src.integer(can_node, "completion.can", minimum=0, maximum=10_000) or 0
+            if things is not None and can > counts["can"]:
+                src.error(can_node, "completion.can",
+                          f"asks for {can} can-do Things but the programme has {counts['can']}")
+    return must, can
+
+
+def _read_categories(src: Source, node: Node | None) -> list[str]:
+    if node is None:
+        return ["General"]
+    categories: list[str] = []
+    for i, item in enumerate(src.sequence(node, "forum.categories") or []):
+        name = src.text(item, f"forum.categories[{i}]")
+        if name is None:
+            continue
+        if name in categories:
+            src.error(item, f"forum.categories[{i}]", f"category '{name}' is listed twice")
+            continue
+        categories.append(name)
+    return categories

@@ -1,0 +1,296 @@
+"""Import: an idempotent upsert of validated programmes and cohorts, in the caller's transaction.
+
+Keyed by programme and cohort ids, Thing keys and e-mail addresses. Nothing is lost: a Thing
+that leaves the YAML is archived with its progress, a person who leaves a cohort is
+deactivated, a group that leaves is archived. Unchanged rows are not written at all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app import markdown
+from app.auth.models import User
+from app.cohorts.models import Cohort, CohortGroup, Membership, Role
+from app.programs.models import Program, Theme, Thing
+from app.programs.schedule import zone
+from app.sync.cohorts import CohortSpec, PersonSpec, ProgramFacts
+from app.sync.programs import ProgramSpec
+from app.sync.validate import Bundle
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Change:
+    verb: str  # add, update, archive, restore, remove, deactivate, reactivate
+    what: str
+    name: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        tail = f": {self.detail}" if self.detail else ""
+        return f"{self.verb} {self.what} {self.name}{tail}"
+
+
+def apply_bundle(session: Session, *, bundle: Bundle, now: datetime | None = None) -> list[Change]:
+    """Write a valid bundle; the caller commits (import) or rolls back (dry run)."""
+    assert bundle.ok, "apply_bundle needs a bundle without problems"
+    now = now or datetime.now(UTC)
+    changes: list[Change] = []
+    for program in bundle.programs:
+        _sync_program(session, program, changes, now)
+    for cohort in bundle.cohorts:
+        _sync_cohort(session, cohort, changes, now)
+    session.flush()
+    return changes
+
+
+def program_facts(session: Session, key: str) -> ProgramFacts | None:
+    """A stored programme, as a cohort being validated needs it."""
+    program = session.exec(select(Program).where(Program.key == key)).first()
+    if program is None:
+        return None
+    things = session.exec(
+        select(Thing).where(Thing.program_id == program.id, col(Thing.archived_at).is_(None))
+    ).all()
+    return ProgramFacts(
+        key=key,
+        things={t.key: (t.opens, t.due) for t in things},
+        groups_max_size=program.groups_max_size,
+    )
+
+
+def summarise(changes: Iterable[Change], *, detail_limit: int = 20) -> list[str]:
+    """Lines for people: each change, but long runs of one kind are counted, not listed."""
+    lines: list[str] = []
+    shown: Counter[tuple[str, str]] = Counter()
+    hidden: Counter[tuple[str, str]] = Counter()
+    for change in changes:
+        kind = (change.verb, change.what)
+        if shown[kind] < detail_limit:
+            shown[kind] += 1
+            lines.append(str(change))
+        else:
+            hidden[kind] += 1
+    for (verb, what), count in hidden.items():
+        lines.append(f"... and {count} more: {verb} {what}")
+    return lines
+
+
+def _assign(row: Any, values: dict[str, Any]) -> list[str]:
+    """Set the attributes that differ; returns their names (empty when nothing changed)."""
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, values[name])
+    return changed
+
+
+def _sync_program(session: Session, spec: ProgramSpec, changes: list[Change], now: datetime) -> None:
+    values = {
+        "title": spec.title, "version": spec.version, "language": spec.language,
+        "summary": spec.summary, "description": spec.description,
+        "description_html": markdown.render(spec.description), "purpose": spec.purpose,
+        "purpose_html": markdown.render(spec.purpose), "completion_must": spec.completion_must,
+        "completion_can": spec.completion_can, "groups_max_size": spec.groups_max_size,
+        "groups_self_select": spec.groups_self_select,
+        "pitch_votes_per_participant": spec.pitch_votes_per_participant,
+        "pitch_self_vote": spec.pitch_self_vote, "pitch_tie_break": spec.pitch_tie_break,
+        "forum_categories": spec.forum_categories, "translations": spec.translations,
+    }
+    program = session.exec(select(Program).where(Program.key == spec.key)).first()
+    if program is None:
+        program = Program(key=spec.key, created_at=now, updated_at=now, **values)
+        session.add(program)
+        session.flush()
+        changes.append(Change("add", "programme", spec.key, f"{len(spec.things)} Things"))
+    elif changed := _assign(program, values):
+        program.updated_at = now
+        changes.append(Change("update", "programme", spec.key, ", ".join(_public(changed))))
+
+    themes = {t.key: t for t in session.exec(select(Theme).where(Theme.program_id == program.id))}
+    for position, theme_spec in enumerate(spec.themes, start=1):
+        theme_values = {"title": theme_spec.title, "position": position,
+                        "translations": theme_spec.translations}
+        theme = themes.pop(theme_spec.key, None)
+        if theme is None:
+            session.add(Theme(program_id=program.id, key=theme_spec.key, **theme_values))
+            changes.append(Change("add", "theme", f"{spec.key}/{theme_spec.key}"))
+        elif changed := _assign(theme, theme_values):
+            changes.append(Change("update", "theme", f"{spec.key}/{theme_spec.key}",
+                                  ", ".join(_public(changed))))
+    for theme in themes.values():  # a theme is only a heading; its Things keep their key
+        session.delete(theme)
+        changes.append(Change("remove", "theme", f"{spec.key}/{theme.key}"))
+
+    things = {t.key: t for t in session.exec(select(Thing).where(Thing.program_id == program.id))}
+    for position, thing_spec in enumerate(spec.things, start=1):
+        thing_values = {
+            "position": position, "title": thing_spec.title, "kind": thing_spec.kind,
+            "theme_key": thing_spec.theme, "opens": thing_spec.opens, "due": thing_spec.due,
+            "minutes": thing_spec.minutes, "body": thing_spec.body,
+            "body_html": markdown.render(thing_spec.body), "links": thing_spec.links,
+            "reflection_prompt": thing_spec.reflection_prompt,
+            "reflection_required": thing_spec.reflection_required,
+            "reflection_min_words": thing_spec.reflection_min_words,
+            "evidence": thing_spec.evidence, "translations": thing_spec.translations,
+        }
+        name = f"{spec.key}/{thing_spec.key}"
+        thing = things.pop(thing_spec.key, None)
+        if thing is None:
+            session.add(Thing(program_id=program.id, key=thing_spec.key, **thing_values))
+            changes.append(Change("add", "Thing", name, thing_spec.title))
+            continue
+        if thing.archived_at is not None:
+            thing.archived_at = None
+            changes.append(Change("restore", "Thing", name, "its progress is back"))
+        if changed := _assign(thing, thing_values):
+            if changed != ["position"]:
+                changes.append(Change("update", "Thing", name, ", ".join(_public(changed))))
+    for thing in things.values():
+        if thing.archived_at is None:
+            thing.archived_at = now
+            changes.append(Change("archive", "Thing", f"{spec.key}/{thing.key}",
+                                  "no longer in the file; its progress is kept"))
+    session.flush()
+
+
+def _public(names: list[str]) -> list[str]:
+    """Field names as trainers wrote them, without derived columns."""
+    hidden = {"description_html", "purpose_html", "body_html", "position"}
+    return [n for n in names if n not in hidden] or ["order"]
+
+
+def _sync_cohort(session: Session, spec: CohortSpec, changes: list[Change], now: datetime) -> None:
+    program = session.exec(select(Program).where(Program.key == spec.program)).one()
+    tz = zone(spec.timezone)
+
+    def instant(value: datetime | None) -> datetime | None:
+        return value.replace(tzinfo=tz).astimezone(UTC) if value else None
+
+    values = {
+        "program_id": program.id, "title": spec.title, "timezone": spec.timezone,
+        "starts_on": spec.starts, "ends_on": spec.ends,
+        "final_session_at": instant(spec.final_session), "organizations": spec.organizations,
+        "due_overrides": spec.due_overrides, "enrolment": spec.enrolment,
+        "pitch_due_at": instant(spec.pitch_due),
+        "posts_default_visibility": spec.posts_default_visibility,
+        "posts_allow_public": spec.posts_allow_public, "benchmark": spec.benchmark,
+        "translations": spec.translations,
+    }
+    cohort = session.exec(select(Cohort).where(Cohort.key == spec.key)).first()
+    if cohort is None:
+        cohort = Cohort(key=spec.key, created_at=now, updated_at=now, **values)
+        session.add(cohort)
+        session.flush()
+        changes.append(Change("add", "cohort", spec.key, f"programme {spec.program}"))
+    elif changed := _assign(cohort, values):
+        cohort.updated_at = now
+        changes.append(Change("update", "cohort", spec.key,
+                              ", ".join(c.replace("program_id", "program") for c in changed)))
+
+    groups = _sync_groups(session, cohort, spec, changes, now)
+    users = _sync_users(session, spec, changes)
+    _sync_memberships(session, cohort, spec, users, groups, changes)
+
+
+def _sync_groups(
+    session: Session, cohort: Cohort, spec: CohortSpec, changes: list[Change], now: datetime
+) -> dict[str, CohortGroup]:
+    existing = {g.key: g for g in session.exec(
+        select(CohortGroup).where(CohortGroup.cohort_id == cohort.id))}
+    for group_spec in spec.groups:
+        name = f"{spec.key}/{group_spec.key}"
+        group = existing.get(group_spec.key)
+        if group is None:
+            group = CohortGroup(cohort_id=cohort.id, key=group_spec.key, name=group_spec.name)
+            session.add(group)
+            existing[group.key] = group
+            changes.append(Change("add", "group", name, group_spec.name))
+            continue
+        if group.archived_at is not None:
+            group.archived_at = None
+            changes.append(Change("restore", "group", name))
+        if group.name != group_spec.name:
+            group.name = group_spec.name
+            changes.append(Change("update", "group", name, "name"))
+    listed = {g.key for g in spec.groups}
+    for group in existing.values():
+        if group.key not in listed and group.archived_at is None:
+            group.archived_at = now
+            changes.append(Change("archive", "group", f"{spec.key}/{group.key}",
+                                  "no longer in the file; its work is kept"))
+    session.flush()
+    return existing
+
+
+def _people(spec: CohortSpec) -> list[tuple[Role, PersonSpec]]:
+    return ([(Role.participant, p) for p in spec.participants]
+            + [(Role.trainer, p) for p in spec.trainers]
+            + [(Role.manager, p) for p in spec.managers])
+
+
+def _sync_users(session: Session, spec: CohortSpec, changes: list[Change]) -> dict[str, User]:
+    named: dict[str, str | None] = {}
+    for _role, person in _people(spec):
+        if person.name or person.email not in named:
+            named[person.email] = person.name
+    emails = list(named)
+    users: dict[str, User] = {}
+    for start in range(0, len(emails), CHUNK):
+        chunk = emails[start:start + CHUNK]
+        users.update({u.email: u for u in session.exec(select(User).where(col(User.email).in_(chunk)))})
+    for email, name in named.items():
+        user = users.get(email)
+        if user is None:
+            user = User(email=email, name=name or email.split("@", 1)[0])
+            session.add(user)
+            users[email] = user
+            changes.append(Change("add", "person", email, user.name))
+        elif name and user.name != name:
+            user.name = name
+            changes.append(Change("update", "person", email, f"name is now {name}"))
+    session.flush()
+    return users
+
+
+def _sync_memberships(
+    session: Session, cohort: Cohort, spec: CohortSpec, users: dict[str, User],
+    groups: dict[str, CohortGroup], changes: list[Change],
+) -> None:
+    existing = {(m.user_id, m.role): m for m in session.exec(
+        select(Membership).where(Membership.cohort_id == cohort.id))}
+    listed: set[tuple[int | None, str]] = set()
+    for role, person in _people(spec):
+        user = users[person.email]
+        group = groups[person.group] if person.group else None
+        values = {"organization": person.organization,
+                  "group_id": group.id if group else None, "is_active": True}
+        key = (user.id, role.value)
+        listed.add(key)
+        name = f"{person.email} in {spec.key}"
+        membership = existing.get(key)
+        if membership is None:
+            session.add(Membership(cohort_id=cohort.id, user_id=user.id, role=role.value, **values))
+            changes.append(Change("add", role.value, name))
+            continue
+        was_active = membership.is_active
+        changed = _assign(membership, values)
+        if not was_active:
+            changes.append(Change("reactivate", role.value, name, "their progress is back"))
+        elif changed:
+            detail = ", ".join(c.replace("group_id", "group") for c in changed)
+            changes.append(Change("update", role.value, name, detail))
+    for key, membership in existing.items():
+        if key not in listed and membership.is_active:
+            membership.is_active = False
+            user = session.get(User, membership.user_id)
+            email = user.email if user else str(membership.user_id)
+            changes.append(Change("deactivate", membership.role, f"{email} in {spec.key}",
+                                  "no longer in the file; their progress is kept"))

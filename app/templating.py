@@ -1,0 +1,79 @@
+"""Jinja2 with autoescaping and gettext; one template serves a page and its htmx fragments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from app.auth.sessions import CSRF_FIELD, csrf_token, pop_flashes
+from app.config import ROOT
+from app.i18n import DEFAULT_LOCALE, translations
+
+TEMPLATES_DIR = ROOT / "templates"
+HTMX = "htmx-2.0.11.min.js"
+
+env = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+env.install_gettext_translations(translations(), newstyle=True)  # type: ignore[attr-defined]
+
+
+def _date(value: date | None, fmt: str = "medium") -> str:
+    return format_date(value, format=fmt, locale=DEFAULT_LOCALE) if value else ""
+
+
+def _datetime(value: datetime | None, timezone: str = "UTC", fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, format=fmt, tzinfo=ZoneInfo(timezone), locale=DEFAULT_LOCALE)
+
+
+env.filters["date"] = _date
+env.filters["datetime"] = _datetime
+env.globals["htmx_file"] = HTMX
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _context(request: Request, context: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "request": request,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token(request),
+        "flashes": pop_flashes(request),
+        "demo": request.app.state.settings.demo,
+        **context,
+    }
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *,
+    status_code: int = 200, block: str | None = None,
+) -> HTMLResponse:
+    """The whole page, or only `block` of it (what htmx swaps in)."""
+    template = env.get_template(name)
+    values = _context(request, context or {})
+    if block is None:
+        html = template.render(values)
+    else:
+        html = "".join(template.blocks[block](template.new_context(values)))
+    return HTMLResponse(html, status_code=status_code)
+
+
+def render_error(request: Request, status_code: int, detail: str) -> HTMLResponse:
+    user = getattr(request.state, "user", None)
+    return render(request, "errors/error.html",
+                  {"status_code": status_code, "detail": detail, "user": user},
+                  status_code=status_code)
