@@ -150,7 +150,7 @@ def serve(
                 _err(str(exc))
                 raise typer.Exit(1) from None
             typer.echo(f"Demo data loaded ({len(lines)} changes).")
-        typer.echo(f"Demo: open {settings.base_url}/demo and pick someone to sign in as.")
+        typer.echo(f"Demo: open http://{host}:{port}/demo and pick someone to sign in as.")
     engine.dispose()
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=True, log_level="info")
@@ -204,9 +204,17 @@ def backup(
         _err(f"{file} exists already; choose another name or add --force.")
         raise typer.Exit(1)
     file.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(file) as dst:
+    # Copy into a fresh file next to FILE, then put it in place: --force may replace any file,
+    # and a failed copy leaves an existing FILE as it was.
+    partial = file.with_name(f".{file.name}.partial")
+    partial.unlink(missing_ok=True)
+    src, dst = sqlite3.connect(source), sqlite3.connect(partial)
+    try:
         src.backup(dst)  # SQLite's online backup: consistent while the server keeps writing
-    dst.close()
+    finally:
+        dst.close()
+        src.close()
+    os.replace(partial, file)
     typer.echo(f"Backed up {source} to {file}.")
 
 

@@ -13,7 +13,7 @@ from app.auth.models import User
 from app.auth.sessions import CSRF_FIELD, CSRF_HEADER, csrf_matches, session_user_id
 from app.cohorts import service as cohorts_service
 from app.cohorts.service import Member
-from app.errors import Forbidden, NotSignedIn
+from app.errors import Forbidden, NotSignedIn, wants_json
 from app.i18n import _
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -67,6 +67,8 @@ async def csrf_protect(request: Request) -> None:
     """Unsafe requests riding on the session cookie must carry the session's CSRF token."""
     if request.method not in UNSAFE_METHODS or _bearer(request) is not None:
         return
+    if wants_json(request) and session_user_id(request) is None:
+        return  # no session to ride on: the API answers 401 (current_user), not "form expired"
     submitted = request.headers.get(CSRF_HEADER)
     if submitted is None and "form" in request.headers.get("content-type", ""):
         form = await request.form()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,10 +25,13 @@ env = Environment(
     extensions=["jinja2.ext.i18n"],
     trim_blocks=True,
     lstrip_blocks=True,
+    # Templates ship with the code; checking their files on every render costs a stat each.
+    auto_reload=False,
 )
 env.install_gettext_translations(translations(), newstyle=True)  # type: ignore[attr-defined]
 
 
+@lru_cache(maxsize=4096)
 def _date(value: date | None, fmt: str = "medium") -> str:
     return format_date(value, format=fmt, locale=DEFAULT_LOCALE) if value else ""
 

@@ -39,9 +39,12 @@ def logout(request: Request) -> Response:
 
 
 @demo_router.get("/demo")
-def demo_page(request: Request, db: SessionDep, user: OptionalUser) -> Response:
+def demo_page(
+    request: Request, db: SessionDep, user: OptionalUser, next: str | None = None
+) -> Response:
     people = auth_service.demo_people(db)
-    return render(request, "auth/demo.html", {"user": user, "people": people})
+    return render(request, "auth/demo.html",
+                  {"user": user, "people": people, "next": _safe_next(next)})
 
 
 @demo_router.post("/demo")
@@ -53,7 +56,7 @@ def demo_sign_in(
     if person is None:
         people = auth_service.demo_people(db)
         return render(request, "auth/demo.html",
-                      {"user": None, "people": people,
+                      {"user": None, "people": people, "next": _safe_next(next),
                        "error": _("Choose one of the demo people below.")}, status_code=422)
     sign_in(request, person)
     flash(request, _("Signed in as {name}.").format(name=person.name))

@@ -50,7 +50,8 @@ def csrf_matches(request: Request, submitted: str | None) -> bool:
 
 
 def flash(request: Request, message: str, kind: str = "info") -> None:
-    request.session.setdefault("flash", []).append([kind, message])
+    # assigned, not appended in place: the session only saves what it sees being set
+    request.session["flash"] = [*request.session.get("flash", []), [kind, message]]
 
 
 def pop_flashes(request: Request) -> list[tuple[str, str]]:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
-from app.programs.schedule import parse_rule
+from app.programs.schedule import thing_window
 from app.sync.reader import EMAIL, SLUG, Position, Problem, Source
 
 COHORT_KEYS = (
@@ -138,11 +138,17 @@ def check_against_program(spec: CohortSpec, facts: ProgramFacts) -> list[Problem
             add(position, f"due_overrides.{thing_key}: programme '{facts.key}' has no Thing "
                           f"'{thing_key}'; expected one of {known}")
     for thing_key, (opens, due) in facts.things.items():
-        due = spec.due_overrides.get(thing_key, due)
-        if not opens or not due:
+        try:  # every window must be a real pair of instants in this cohort
+            window = thing_window(opens=opens, due=due, override=spec.due_overrides.get(thing_key),
+                                  starts=spec.starts, timezone=spec.timezone)
+        except OverflowError:
+            position = spec.due_override_positions.get(thing_key, spec.program_position)
+            add(position, f"Thing '{thing_key}' would open or be due after the year 9999 in this "
+                          "cohort; change its dates")
             continue
-        opens_on = parse_rule(opens).opens_on(spec.starts)
-        due_on = parse_rule(due).due_on(spec.starts)
+        opens_on, due_on = window.opens_on, window.due_on
+        if opens_on is None or due_on is None:
+            continue
         if opens_on > due_on:
             position = spec.due_override_positions.get(thing_key, spec.program_position)
             add(position, f"Thing '{thing_key}' would open on {opens_on} but be due on {due_on} "
@@ -168,7 +174,7 @@ def _read_timezone(src: Source, node: Node) -> str | None:
         if name.startswith(("/", ".")) or ".." in name:
             raise ValueError
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder like 'Europe'
         src.error(node, "timezone", f"expected a time zone like Europe/Amsterdam; got {name!r}")
         return None
     return name
@@ -270,7 +276,7 @@ def _read_roster(src: Source, node: Node, cohort_path: Path) -> list[PersonSpec]
     shown = str(Path(src.file).parent / relative)
     try:
         raw = path.read_bytes()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL character in the name
         src.error(node, "participants_csv", f"cannot read {shown}: no such file next to this cohort")
         return []
     try:
@@ -351,11 +357,14 @@ def _check_people(src: Source, spec: CohortSpec) -> None:
 
 
 def _read_overrides(src: Source, node: Node, spec: CohortSpec) -> None:
-    if not getattr(node, "tag", "").endswith(":map"):
+    if not isinstance(node, MappingNode):
         src.error(node, "due_overrides", "expected a mapping of Thing key to due date")
         return
     for key_node, value_node in node.value:
-        thing_key = getattr(key_node, "value", "")
+        if not isinstance(key_node, ScalarNode):
+            src.error(key_node, "due_overrides", "keys must be Thing keys")
+            continue
+        thing_key = key_node.value
         if thing_key in spec.due_overrides:
             src.error(key_node, f"due_overrides.{thing_key}", "listed twice")
             continue

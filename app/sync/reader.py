@@ -48,6 +48,8 @@ class Position:
     col: int
 
     def __str__(self) -> str:
+        if self.col <= 0:  # a roster CSV line has no column
+            return f"{self.file}:{self.line}"
         return f"{self.file}:{self.line}:{self.col}"
 
 
@@ -61,14 +63,27 @@ def parse_yaml(text: str, file: str) -> tuple[Node | None, list[Problem]]:
         if mark is None:
             return None, [Problem(file, 1, 1, f"could not read YAML: {what}")]
         return None, [Problem(file, mark.line + 1, mark.column + 1, f"could not read YAML: {what}")]
+    except yaml.reader.ReaderError as exc:  # a control character; libyaml counts in bytes
+        line, col = _line_col(text, max(text.find(chr(exc.character)), 0))  # its first is the one
+        return None, [Problem(file, line, col,
+                              f"could not read YAML: {exc.reason} (U+{exc.character:04X})")]
     except yaml.YAMLError as exc:
         return None, [Problem(file, 1, 1, f"could not read YAML: {exc}")]
     except RecursionError:
         return None, [Problem(file, 1, 1, "could not read YAML: it is nested too deeply")]
+    except UnicodeEncodeError as exc:  # a lone surrogate: only text not read from a file has one
+        line, col = _line_col(text, exc.start)
+        return None, [Problem(file, line, col, "could not read YAML: not a valid character")]
     if node is None:
         return None, [Problem(file, 1, 1, "the file is empty; expected 'kind: program' or "
                                           "'kind: cohort' and the keys that go with it")]
     return node, []
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """Line and column (from 1) of a character, counting line breaks as YAML does."""
+    lines = re.split("\r\n|[\n\r\x85\u2028\u2029]", text[:index])
+    return len(lines), len(lines[-1]) + 1
 
 
 def show(node: Node) -> str:
@@ -113,7 +128,7 @@ class Source:
         if not isinstance(node, MappingNode):
             self.error(node, where, f"expected a mapping with keys; got {show(node)}")
             return None
-        allowed = (*required, *optional)
+        allowed = tuple(dict.fromkeys((*required, *optional)))  # each key named once
         found: dict[str, Node] = {}
         seen_at: dict[str, Node] = {}
         for key_node, value_node in node.value:
@@ -222,6 +237,11 @@ class Source:
         if scalar.tag != _TAG + "int" or not re.fullmatch(r"[-+]?[0-9_]+", scalar.value):
             self.error(node, where, f"expected a whole number; got {show(node)}")
             return None
+        digits = scalar.value.replace("_", "").lstrip("+-").lstrip("0")
+        if len(digits) > 18:  # int() refuses very long numbers; none of ours is that big
+            self.error(node, where,
+                       f"expected a number from {minimum} to {maximum}; got {show(node)}")
+            return None
         value = int(scalar.value.replace("_", ""))
         if not minimum <= value <= maximum:
             self.error(node, where, f"expected a number from {minimum} to {maximum}; got {value}")
@@ -295,7 +315,10 @@ class Source:
         value = self.text(node, where)
         if value is None:
             return None
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # e.g. https://[oops]/: brackets that are not an IPv6 address
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
             self.error(node, where, f"expected a web address starting with https://; got {value!r}")
             return None

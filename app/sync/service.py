@@ -105,6 +105,7 @@ def _sync_program(session: Session, spec: ProgramSpec, changes: list[Change], no
         "forum_categories": spec.forum_categories, "translations": spec.translations,
     }
     program = session.exec(select(Program).where(Program.key == spec.key)).first()
+    before = len(changes)
     if program is None:
         program = Program(key=spec.key, created_at=now, updated_at=now, **values)
         session.add(program)
@@ -158,6 +159,8 @@ def _sync_program(session: Session, spec: ProgramSpec, changes: list[Change], no
             thing.archived_at = now
             changes.append(Change("archive", "Thing", f"{spec.key}/{thing.key}",
                                   "no longer in the file; its progress is kept"))
+    if len(changes) > before or session.dirty:
+        program.updated_at = now  # the stamp that tells every process to reload its Things
     session.flush()
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node
 
 from app.sync.cohorts import (
     COHORT_KEYS,
@@ -139,7 +139,7 @@ def facts_of(program: ProgramSpec) -> ProgramFacts:
 
 
 def _read_kind(src: Source, root: Node) -> str | None:
-    if not getattr(root, "tag", "").endswith(":map"):
+    if not isinstance(root, MappingNode):
         src.error(root, "", "expected a mapping starting with 'kind: program' or 'kind: cohort'")
         return None
     for key_node, value_node in root.value:

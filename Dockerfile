@@ -1,0 +1,24 @@
+# Ting in a container: SQLite in /data by default; set TING_DATABASE_URL for PostgreSQL.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    TING_DATABASE_URL=sqlite:////data/ting.db
+
+WORKDIR /srv/ting
+RUN useradd --create-home --uid 10001 ting && mkdir /data && chown ting /data
+
+COPY pyproject.toml README.md constraints.txt ./
+COPY app ./app
+RUN pip install -c constraints.txt -e .
+COPY migrations ./migrations
+COPY templates ./templates
+COPY programs ./programs
+
+USER ting
+VOLUME ["/data"]
+EXPOSE 8000
+# Migrate, then serve. TING_SECRET_KEY must be set (the server refuses to start without it).
+CMD ["sh", "-c", "ting db upgrade && exec ting serve --host 0.0.0.0 --port 8000"]

@@ -1,0 +1,61 @@
+# Ting: `make run` starts the demo, `make test` runs the whole suite (SQLite, then PostgreSQL).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres bench lint browser postgres clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+
+# The app and what it needs to run.
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e .
+	touch $@
+
+# Plus what tests, lint and benchmarks need.
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP) -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/ting serve --demo --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests (Playwright must not download its own).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "The browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; \
+	fi
+
+# PostgreSQL runs on this project's machines; start it if it has stopped.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || \
+	  { command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; } || \
+	  { echo "PostgreSQL is not running at 127.0.0.1:5432" >&2; exit 1; }
+
+test-sqlite: $(VENV)/.installed-dev browser
+	$(BIN)/pytest
+
+test-postgres: $(VENV)/.installed-dev browser postgres
+	TING_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+
+test: test-sqlite test-postgres
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy app
+
+bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
+	  else echo "make bench needs wrk: sudo apt-get install -y wrk" >&2; exit 1; fi; }
+	$(BIN)/python -m bench.my_things
+
+clean:
+	rm -rf $(VENV) ting.db ting.db-wal ting.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,57 @@
+"""Programmes as pages need them. A programme's Things change only on import, so each process
+keeps them in memory, keyed by the programme's `updated_at`: every worker sees a new import on
+its next request, because the stamp is read with the caller's membership anyway."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from threading import Lock
+
+from sqlmodel import Session, col, select
+
+from app.programs.models import Program, Theme, Thing
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    """A programme's current Things in order, and its themes; shared, so never modified."""
+
+    program_id: int
+    stamp: datetime
+    things: tuple[Thing, ...]
+    themes: tuple[Theme, ...]
+
+    def thing(self, key: str) -> Thing | None:
+        return next((t for t in self.things if t.key == key), None)
+
+
+_cache: dict[int, Curriculum] = {}
+_lock = Lock()
+
+
+def curriculum(session: Session, *, program: Program) -> Curriculum:
+    assert program.id is not None
+    cached = _cache.get(program.id)
+    if cached is not None and cached.stamp == program.updated_at:
+        return cached
+    things = session.exec(
+        select(Thing).where(Thing.program_id == program.id, col(Thing.archived_at).is_(None))
+        .order_by(Thing.position)
+    ).all()
+    themes = session.exec(
+        select(Theme).where(Theme.program_id == program.id).order_by(Theme.position)
+    ).all()
+    for row in (*things, *themes):
+        session.expunge(row)  # detached: safe to share between requests and threads
+    fresh = Curriculum(program_id=program.id, stamp=program.updated_at, things=tuple(things),
+                       themes=tuple(themes))
+    with _lock:
+        _cache[program.id] = fresh
+    return fresh
+
+
+def forget_all() -> None:
+    """Drop the cache (tests that rewrite the database under a running process)."""
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,93 @@
+"""Signing in and out in the browser (the demo login), and where people land afterwards."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from tests.factories import csrf_from, load_standard, sign_in
+from tests.support import ANNA, BRAM
+
+THING = "/c/testcohort/things/intro"
+
+
+def test_demo_page_lists_the_demo_people_with_their_roles(client: TestClient, db: Session) -> None:
+    load_standard(db)
+    page = client.get("/demo")
+    assert page.status_code == 200
+    assert "Anna" in page.text and "Bram" in page.text
+    assert "participant · Cohort testcohort" in page.text
+    assert "trainer · Cohort testcohort" in page.text
+
+
+def test_signing_in_lands_on_my_cohorts_with_a_greeting(client: TestClient, db: Session) -> None:
+    load_standard(db)
+    page = client.get("/demo")
+    response = client.post("/demo", data={"email": ANNA, "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/cohorts"
+    assert "Signed in as Anna." in client.get("/cohorts").text
+
+
+def test_after_signing_in_i_return_to_the_page_i_asked_for(
+    client: TestClient, db: Session
+) -> None:
+    load_standard(db)
+    login = client.get(THING).headers["location"]
+    assert login == f"/login?next={THING}"
+    login_page = client.get(login).text
+    link = re.search(r'href="(/demo\?next=[^"]*)"', login_page)
+    assert link and unquote(link.group(1)) == f"/demo?next={THING}"
+    demo = client.get(f"/demo?next={THING}")
+    assert f'name="next" value="{THING}"' in demo.text
+    response = client.post("/demo", data={"email": ANNA, "next": THING,
+                                          "csrf_token": csrf_from(demo.text)})
+    assert response.status_code == 303
+    assert response.headers["location"] == THING
+    assert client.get(THING).status_code == 200
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/",
+                                    "/\\evil.example", "\t//evil.example"])
+def test_signing_in_never_sends_me_to_another_site(
+    client: TestClient, db: Session, target: str
+) -> None:
+    load_standard(db)
+    page = client.get("/demo")
+    response = client.post("/demo", data={"email": ANNA, "next": target,
+                                          "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/cohorts"
+    again = client.get("/login", params={"next": target})
+    assert again.headers["location"] == "/cohorts"
+
+
+def test_choosing_nobody_on_the_demo_page_asks_again(client: TestClient, db: Session) -> None:
+    load_standard(db)
+    page = client.get("/demo")
+    response = client.post("/demo", data={"email": "nobody@example.org",
+                                          "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 422
+    assert "Choose one of the demo people below." in response.text
+    assert client.get("/cohorts").status_code == 303
+
+
+def test_signing_out_ends_the_session(client: TestClient, db: Session) -> None:
+    load_standard(db)
+    csrf = sign_in(client, ANNA)
+    response = client.post("/logout", data={"csrf_token": csrf})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login"
+    assert "You are signed out." in client.get("/login").text
+    assert client.get("/cohorts").status_code == 303
+
+
+def test_signing_in_as_someone_else_replaces_the_session(client: TestClient, db: Session) -> None:
+    load_standard(db)
+    sign_in(client, ANNA)
+    sign_in(client, BRAM)
+    assert client.get("/api/v1/me").json()["email"] == BRAM

@@ -1,0 +1,111 @@
+"""A live Ting server with the demo data, and Playwright pointed at Debian's Chromium.
+
+The browser tests get a database of their own (a separate SQLite file, or a separate
+PostgreSQL database when TING_TEST_DATABASE_URL is set), so the `db` fixture of the other
+tests, which empties every table after each test, never touches what the browser sees.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app.config import ROOT, Settings
+from app.db import make_engine, normalise_url, upgrade
+from app.demo import load_demo
+from app.main import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+LIVE_SECRET = "browser-test-secret-" + "y" * 40
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium; never `playwright install` (it downloads a browser and fails here)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"The browser tests need Chromium at {CHROMIUM}: "
+                    "apt-get install -y chromium (see RECIPES.md). Not skipping on purpose.")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM)}
+
+
+@pytest.fixture(scope="session")
+def live_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database for the browser tests only; dropped afterwards."""
+    pg = os.environ.get("TING_TEST_DATABASE_URL", "").strip()
+    if not pg:
+        path = tmp_path_factory.mktemp("browser-db") / "ting-browser.db"
+        yield f"sqlite:///{path}"
+        return
+    pg = normalise_url(pg)
+    name = f"ting_browser_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(pg, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(pg).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _wait_until_up(url: str, thread: threading.Thread, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not thread.is_alive():
+            pytest.fail("The live server thread stopped while starting; see the log above.")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"The live server did not answer at {url} within {timeout} s.")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database_url: str) -> Iterator[str]:
+    """Ting in demo mode with the demo data, served by uvicorn on a free local port."""
+    engine = make_engine(live_database_url)
+    upgrade(engine)
+    load_demo(engine, ROOT / "programs")
+    settings = Settings(database_url=live_database_url, secret_key=LIVE_SECRET, demo=True,
+                        _env_file=None)  # type: ignore[call-arg]
+    app = create_app(settings, engine=engine)
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
+                              name="ting-live-server", daemon=True)
+    thread.start()
+    try:
+        _wait_until_up(url, thread)
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: str) -> str:
+    """pytest-playwright gives every context this base URL, so pages can goto("/demo")."""
+    return live_server

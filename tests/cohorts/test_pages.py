@@ -1,0 +1,60 @@
+"""My cohorts in the browser: what I am in, my progress, and an empty state."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from tests.factories import PROGRAM, cohort_yaml, load, load_standard, sign_in
+from tests.support import ANNA, BRAM, MANAGER, TRAINER, load_two_cohorts
+
+
+def test_my_cohorts_lists_the_cohort_with_my_progress(client: TestClient, db: Session) -> None:
+    load_standard(db)
+    sign_in(client, ANNA)
+    page = client.get("/cohorts")
+    assert page.status_code == 200
+    assert '<a href="/c/testcohort/things">Cohort testcohort</a>' in page.text
+    assert "Test programme" in page.text
+    assert "participant" in page.text
+    assert "0 of 2 must-do done" in page.text
+
+
+def test_my_cohorts_shows_an_empty_state_after_being_removed_from_the_roster(
+    client: TestClient, db: Session
+) -> None:
+    load_standard(db)
+    load(db, PROGRAM, cohort_yaml(participants=[ANNA]))  # Bram is deactivated
+    sign_in(client, BRAM)
+    page = client.get("/cohorts")
+    assert page.status_code == 200
+    assert "You are not in any cohort yet" in page.text
+    assert "Cohort testcohort" not in page.text
+    assert client.get("/c/testcohort/things").status_code == 404
+
+
+def test_a_trainer_of_two_cohorts_sees_both_with_their_role(
+    client: TestClient, db: Session
+) -> None:
+    load_two_cohorts(db)
+    sign_in(client, TRAINER)
+    page = client.get("/cohorts").text
+    assert "Cohort testcohort" in page and "Cohort other" in page
+    assert "Your role: trainer" in page
+    assert "must-do done" not in page  # trainers have no progress of their own
+
+
+def test_a_participant_does_not_see_other_cohorts(client: TestClient, db: Session) -> None:
+    load_two_cohorts(db)
+    sign_in(client, ANNA)
+    page = client.get("/cohorts").text
+    assert "Cohort testcohort" in page
+    assert "Cohort other" not in page
+
+
+def test_the_cohort_address_leads_to_my_things(client: TestClient, db: Session) -> None:
+    load_standard(db)
+    sign_in(client, MANAGER)
+    response = client.get("/c/testcohort")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/c/testcohort/things"

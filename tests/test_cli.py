@@ -1,0 +1,320 @@
+"""The `ting` command (DESIGN.md §4), run for real as a console script in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from tests.factories import PROGRAM, cohort_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TING = ROOT / ".venv" / "bin" / "ting"
+PROGRAMS = ROOT / "programs"
+SECRET = "cli-test-secret-" + "k" * 40
+LOCATED = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
+
+
+@dataclass
+class Ting:
+    """Runs `ting` against its own SQLite file, from an empty folder (so no .env is read)."""
+
+    folder: Path
+    database: Path
+
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.database}"
+
+    def env(self, **overrides: str | None) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TING_")}
+        env.update({"TING_DATABASE_URL": self.url, "TING_SECRET_KEY": SECRET})
+        for key, value in overrides.items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
+        return env
+
+    def __call__(self, *args: str | Path, **env: str | None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(TING), *map(str, args)],
+            cwd=self.folder,
+            env=self.env(**env),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    def count(self, table: str) -> int:
+        with sqlite3.connect(self.database) as connection:
+            return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+@pytest.fixture
+def ting(tmp_path: Path) -> Ting:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    return Ting(folder=folder, database=tmp_path / "ting.db")
+
+
+@pytest.fixture
+def yaml_set(tmp_path: Path) -> Path:
+    """The test programme and a cohort, as a trainer keeps them in a folder."""
+    folder = tmp_path / "yaml"
+    folder.mkdir()
+    (folder / "program.yaml").write_text(PROGRAM)
+    (folder / "cohort.yaml").write_text(cohort_yaml(starts=date(2027, 1, 11)))
+    return folder
+
+
+# -- validate ------------------------------------------------------------------------------
+
+
+def test_validate_accepts_the_shipped_example_programmes(ting: Ting) -> None:
+    result = ting("validate", PROGRAMS)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("All valid: 3 programme(s), 3 cohort(s).")
+    assert result.stderr == ""
+    assert not ting.database.exists(), "validating writes nothing, not even an empty database"
+
+
+def test_validate_reports_each_problem_as_file_line_col_message_and_exits_1(
+    ting: Ting,
+    yaml_set: Path,
+) -> None:
+    program = yaml_set / "program.yaml"
+    program.write_text(
+        PROGRAM.replace(
+            "    kind: must\n    theme: basics\n    due: week 1",
+            "    kind: mandatory\n    theme: basics\n    due: week 1",
+        ).replace("language: en", "langauge: en")
+    )
+    result = ting("validate", yaml_set)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    where = [LOCATED.match(line) for line in lines[:-1]]
+    assert all(where), lines
+    keys = [(m["file"], int(m["line"]), int(m["col"])) for m in where if m]
+    assert keys == sorted(keys)  # by file, then line and column
+    about_program = [line for line in lines if line.startswith(f"{program}:")]
+    assert about_program[0].startswith(
+        f"{program}:4:1: unknown key 'langauge' (did you mean 'language'?); expected one of "
+    )
+    assert about_program[1] == (
+        f"{program}:12:11: things[0].kind: expected one of must, can, optional; got 'mandatory'"
+    )
+    # the cohort that runs the broken programme cannot be checked against it
+    assert (
+        f"{yaml_set / 'cohort.yaml'}:3:10: program: no programme 'testprog' in these files or "
+        "in the database" in lines
+    )
+    assert lines[-1] == "3 problem(s) in 2 file(s); nothing was imported."
+
+
+def test_validate_reports_a_yaml_syntax_error_with_its_line(ting: Ting, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("kind: program\nid: x\n  bad: [\n")
+    result = ting("validate", broken)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{broken}:3:6: could not read YAML: mapping values are not allowed in this context"
+    )
+
+
+def test_validate_reports_a_missing_path(ting: Ting, tmp_path: Path) -> None:
+    result = ting("validate", tmp_path / "nowhere")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == f"{tmp_path / 'nowhere'}: no such file or folder"
+
+
+def test_validate_checks_a_cohort_against_a_programme_in_the_database(
+    ting: Ting,
+    yaml_set: Path,
+) -> None:
+    cohort = yaml_set / "cohort.yaml"
+    alone = ting("validate", cohort)
+    assert alone.returncode == 1
+    assert alone.stderr.splitlines()[0] == (
+        f"{cohort}:3:10: program: no programme 'testprog' in these files or in the database"
+    )
+    assert ting("import", yaml_set / "program.yaml").returncode == 0
+    result = ting("validate", cohort)
+    assert result.returncode == 0, result.stderr
+    assert "All valid: 0 programme(s), 1 cohort(s)." in result.stdout
+
+
+# -- import --------------------------------------------------------------------------------
+
+
+def test_import_dry_run_prints_the_changes_and_writes_nothing(ting: Ting, yaml_set: Path) -> None:
+    dry = ting("import", yaml_set, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    lines = dry.stdout.strip().splitlines()
+    assert "add programme testprog: 6 Things" in lines
+    assert "add cohort testcohort: programme testprog" in lines
+    assert lines[-1] == "Dry run: 18 change(s) shown, nothing was written."
+    for table in ("programs", "things", "cohorts", "users", "memberships"):
+        assert ting.count(table) == 0, table
+
+    again = ting("import", yaml_set, "--dry-run")
+    assert again.stdout == dry.stdout
+    real = ting("import", yaml_set)
+    assert real.returncode == 0, real.stderr
+    assert real.stdout.strip().splitlines()[:-1] == lines[:-1]
+    assert real.stdout.strip().splitlines()[-1] == "Imported: 18 change(s)."
+    assert (ting.count("programs"), ting.count("things"), ting.count("memberships")) == (1, 6, 4)
+
+
+def test_importing_twice_reports_no_changes_the_second_time(ting: Ting) -> None:
+    first = ting("import", PROGRAMS)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip().splitlines()[-1].startswith("Imported: ")
+    second = ting("import", PROGRAMS)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip() == "No changes: the database already matches these files."
+    assert ting.count("programs") == 3
+
+
+def test_import_of_a_set_with_one_bad_file_imports_nothing(ting: Ting, yaml_set: Path) -> None:
+    cohort = yaml_set / "cohort.yaml"
+    cohort.write_text(cohort.read_text().replace("bram@example.org", "bram@example"))
+    result = ting("import", yaml_set)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{cohort}:13:13: participants[1].email: expected an e-mail address like "
+        "name@example.org; got 'bram@example'"
+    )
+    assert result.stderr.strip().endswith("nothing was imported.")
+    assert ting.count("programs") == 0 and ting.count("users") == 0
+
+
+# -- token create --------------------------------------------------------------------------
+
+
+def test_token_create_prints_a_token_that_works_for_the_api(ting: Ting, yaml_set: Path) -> None:
+    assert ting("import", yaml_set).returncode == 0
+    result = ting("token", "create", "Anna@Example.org", "--name", "scripts")
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip()
+    assert token and len(token.split()) == 1
+    assert "anna@example.org" in result.stderr and "shown only now" in result.stderr
+
+    settings = Settings(
+        database_url=ting.url,
+        secret_key=SECRET,  # type: ignore[call-arg]
+        base_url="http://testserver",
+        _env_file=None,
+    )
+    with TestClient(create_app(settings)) as client:
+        me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200, me.text
+        assert me.json()["email"] == "anna@example.org"
+        wrong = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}x"})
+        assert wrong.status_code == 401
+        client.app.state.engine.dispose()  # type: ignore[attr-defined]
+
+
+def test_token_create_for_an_unknown_email_fails_with_a_clear_message(
+    ting: Ting, yaml_set: Path
+) -> None:
+    assert ting("import", yaml_set).returncode == 0
+    result = ting("token", "create", "nobody@example.org")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "No one with the e-mail address nobody@example.org is in Ting yet" in result.stderr
+    assert ting.count("api_tokens") == 0
+
+
+# -- db upgrade and backup -----------------------------------------------------------------
+
+
+def test_db_upgrade_creates_the_schema_and_can_run_again(ting: Ting) -> None:
+    first = ting("db", "upgrade")
+    assert first.returncode == 0, first.stderr
+    assert re.fullmatch(r"Database schema is at revision \S+\.\n", first.stdout)
+    assert ting.count("programs") == 0  # the tables exist
+    second = ting("db", "upgrade")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout == first.stdout
+
+
+def test_backup_makes_a_copy_that_opens_and_holds_the_programmes(
+    ting: Ting,
+    yaml_set: Path,
+    tmp_path: Path,
+) -> None:
+    assert ting("import", yaml_set).returncode == 0
+    copy = tmp_path / "backups" / "ting-copy.db"
+    result = ting("backup", copy)
+    assert result.returncode == 0, result.stderr
+    assert str(copy) in result.stdout
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT key FROM programs").fetchall() == [("testprog",)]
+        assert connection.execute("SELECT count(*) FROM things").fetchone() == (6,)
+
+
+def test_backup_refuses_to_overwrite_without_force(
+    ting: Ting, yaml_set: Path, tmp_path: Path
+) -> None:
+    assert ting("import", yaml_set).returncode == 0
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(b"something precious")
+    refused = ting("backup", copy)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == f"{copy} exists already; choose another name or add --force."
+    assert copy.read_bytes() == b"something precious"
+    forced = ting("backup", copy, "--force")
+    assert forced.returncode == 0, forced.stderr
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("SELECT key FROM programs").fetchall() == [("testprog",)]
+
+
+def test_backup_without_a_database_says_so(ting: Ting, tmp_path: Path) -> None:
+    result = ting("backup", tmp_path / "copy.db")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"There is no database file to back up at {ting.database}."
+    assert not (tmp_path / "copy.db").exists()
+
+
+def test_backup_on_postgresql_points_at_pg_dump_without_showing_the_password(
+    ting: Ting,
+    tmp_path: Path,
+) -> None:
+    result = ting(
+        "backup",
+        tmp_path / "ting.dump",
+        TING_DATABASE_URL="postgresql://ting:hunter2@db.example.org:5432/ting",
+    )
+    assert result.returncode == 1
+    assert "back it up with pg_dump" in result.stderr
+    assert f"pg_dump --format=custom --file {tmp_path / 'ting.dump'}" in result.stderr
+    assert "hunter2" not in result.stderr
+
+
+# -- serve ---------------------------------------------------------------------------------
+
+
+def test_serve_without_a_secret_key_refuses_and_says_how_to_make_one(ting: Ting) -> None:
+    result = ting("serve", "--port", "1", TING_SECRET_KEY=None)
+    assert result.returncode == 1
+    assert "TING_SECRET_KEY is not set" in result.stderr
+    assert "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'" in result.stderr
+    assert not ting.database.exists(), "it refuses before touching the database"
+
+
+def test_serve_with_a_short_secret_key_refuses(ting: Ting) -> None:
+    result = ting("serve", "--port", "1", TING_SECRET_KEY="short")
+    assert result.returncode == 1
+    assert "TING_SECRET_KEY is too short" in result.stderr
