@@ -19,6 +19,7 @@ import app.models  # noqa: F401  (every table on the metadata)
 from app.config import Settings
 from app.db import make_engine, metadata, normalise_url, upgrade
 from app.main import create_app
+from app.programs import service as programs_service
 
 TEST_SECRET = "test-secret-" + "x" * 40
 
@@ -57,6 +58,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 def _empty_all_tables(engine: Engine) -> None:
+    programs_service.forget_all()  # ids are reused after emptying; so is the process cache
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)

@@ -97,6 +97,7 @@ class Window:
     due_at: datetime | None
 
 
+@lru_cache(maxsize=65_536)  # pure, and asked for every Thing on every My Things page
 def thing_window(
     *, opens: str | None, due: str | None, override: str | None, starts: date, timezone: str
 ) -> Window:

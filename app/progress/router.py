@@ -15,6 +15,7 @@ from app.errors import DomainError
 from app.i18n import _
 from app.posts import service as posts_service
 from app.progress import service as progress_service
+from app.progress.rows import row_renderer
 from app.templating import is_htmx, render
 
 router = APIRouter()
@@ -23,10 +24,11 @@ TextField = Annotated[str | None, Form()]
 
 
 @router.get("/c/{cohort}/things")
-def my_things(request: Request, member: CohortMember, db: SessionDep) -> Response:
+async def my_things(request: Request, member: CohortMember, db: SessionDep) -> Response:
     overview = progress_service.my_things(db, member=member)
     return render(request, "progress/things.html", {"user": member.user, "member": member,
-                                                    "overview": overview})
+                                                    "overview": overview,
+                                                    "row": row_renderer(member)})
 
 
 def _thing_page(

@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.cohorts.service import Member
-from app.errors import Conflict, Forbidden, InvalidInput
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.i18n import _
 from app.posts import service as posts_service
+from app.programs import service as programs_service
 from app.programs.models import Evidence, Program, Theme, Thing, ThingKind
 from app.programs.schedule import Window, thing_window
 from app.progress.models import Approval, Completion, ThingStatus
@@ -111,29 +112,22 @@ def summarise(program: Program, views: list[ThingView]) -> Summary:
     )
 
 
-def _current_things(session: Session, program: Program) -> list[Thing]:
-    return list(session.exec(
-        select(Thing).where(Thing.program_id == program.id, col(Thing.archived_at).is_(None))
-        .order_by(Thing.position)
-    ).all())
-
-
 def my_things(session: Session, *, member: Member, now: datetime | None = None) -> MyThings:
-    """Every current Thing with its status for this participant: four queries, any cohort size."""
+    """Every current Thing with its status for this participant; one query when the
+    programme is cached, and the same count for a cohort of any size."""
     now = now or datetime.now(UTC)
-    things = _current_things(session, member.program)
+    curriculum = programs_service.curriculum(session, program=member.program)
     completions = {
         c.thing_id: c for c in session.exec(
             select(Completion).where(Completion.membership_id == member.membership.id))
     }
-    views = [_view(member, t, completions.get(t.id), now) for t in things]  # type: ignore[arg-type]
-    themes = list(session.exec(
-        select(Theme).where(Theme.program_id == member.program.id).order_by(Theme.position)))
-    return MyThings(member=member, things=views, sections=_sections(themes, views),
+    views = [_view(member, t, completions.get(t.id or 0), now) for t in curriculum.things]
+    return MyThings(member=member, things=views,
+                    sections=_sections(curriculum.themes, views),
                     summary=summarise(member.program, views))
 
 
-def _sections(themes: list[Theme], views: list[ThingView]) -> list[ThemeSection]:
+def _sections(themes: tuple[Theme, ...], views: list[ThingView]) -> list[ThemeSection]:
     """Themes in programme order, each with its Things; Things without a theme come last."""
     sections = {t.key: ThemeSection(key=t.key, title=t.title, things=[]) for t in themes}
     loose = ThemeSection(key=None, title=None, things=[])
@@ -144,7 +138,9 @@ def _sections(themes: list[Theme], views: list[ThingView]) -> list[ThemeSection]
 
 def thing_view(session: Session, *, member: Member, key: str, now: datetime | None = None) -> ThingView:
     now = now or datetime.now(UTC)
-    thing = posts_service.find_thing(session, member=member, key=key)
+    thing = programs_service.curriculum(session, program=member.program).thing(key)
+    if thing is None:
+        raise NotFound(_("No Thing '{key}' in this cohort's programme.").format(key=key))
     completion = _completion(session, member, thing)
     return _view(member, thing, completion, now)
 
@@ -243,13 +239,8 @@ def summaries_for(
     participating = [m for m in members if m.is_participant]
     if not participating:
         return {}
-    program_ids = {m.program.id for m in participating}
-    things: dict[int | None, list[Thing]] = {}
-    for thing in session.exec(
-        select(Thing).where(col(Thing.program_id).in_(program_ids), col(Thing.archived_at).is_(None))
-        .order_by(Thing.position)
-    ):
-        things.setdefault(thing.program_id, []).append(thing)
+    things = {m.program.id: programs_service.curriculum(session, program=m.program).things
+              for m in participating}
     completions: dict[tuple[int, int], Completion] = {
         (c.membership_id, c.thing_id): c for c in session.exec(
             select(Completion).where(
@@ -260,7 +251,7 @@ def summaries_for(
         assert member.membership.id is not None and member.cohort.id is not None
         views = [
             _view(member, t, completions.get((member.membership.id, t.id or 0)), now)
-            for t in things.get(member.program.id, [])
+            for t in things[member.program.id]
         ]
         summaries[member.cohort.id] = summarise(member.program, views)
     return summaries

@@ -1,0 +1,44 @@
+"""Rendered rows of the My Things list, cached.
+
+A row's HTML depends only on the Thing (the programme's stamp), its dates in the cohort (the
+cohort's stamp), its status and whether statuses are shown. The cache key holds exactly that,
+so a new import or a change of status makes a new key instead of a stale row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from threading import Lock
+from typing import Any
+
+from markupsafe import Markup
+
+from app.cohorts.service import Member
+from app.progress.service import ThingView
+from app.templating import env
+
+MAX_ROWS = 50_000  # far more than all rows of all current cohorts; a bound, not a tuning knob
+
+_rows: dict[tuple[Any, ...], Markup] = {}
+_lock = Lock()
+
+
+def row_renderer(member: Member) -> Callable[[ThingView], Markup]:
+    """view -> the row's HTML, for the My Things template of this member's cohort."""
+    cohort, program = member.cohort, member.program
+    show_status = member.is_participant
+    stamp = (program.id, program.updated_at, cohort.id, cohort.updated_at, show_status)
+    macro = env.get_template("progress/_thing_row.html").module.row  # type: ignore[attr-defined]
+
+    def render(view: ThingView) -> Markup:
+        key = (*stamp, view.thing.key, view.status, view.is_waiting_for_trainer)
+        html = _rows.get(key)
+        if html is None:
+            html = Markup(str(macro(view, cohort.key, show_status)).strip())
+            with _lock:
+                if len(_rows) >= MAX_ROWS:
+                    _rows.clear()
+                _rows[key] = html
+        return html
+
+    return render
