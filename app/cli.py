@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -33,11 +34,11 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+def _engine(settings: Settings) -> Engine:
     return ting_db.make_engine(settings.database_url, echo=settings.log_sql)
 
 
-def _ready_engine(settings: Settings):  # type: ignore[no-untyped-def]
+def _ready_engine(settings: Settings) -> Engine:
     """An engine on an up-to-date schema: SQLite is migrated, PostgreSQL must be already."""
     engine = _engine(settings)
     if engine.dialect.name == "sqlite":
@@ -94,7 +95,9 @@ def validate(paths: Paths) -> None:
 @cli.command("import")
 def import_(
     paths: Paths,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
 ) -> None:
     """Validate, then add or update programmes and cohorts in one transaction."""
     settings = get_settings()

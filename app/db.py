@@ -115,3 +115,10 @@ def sqlite_path(engine: Engine) -> Path | None:
         return None
     database = engine.url.database
     return Path(database) if database and database != ":memory:" else None
+
+
+def id_of(row: Any) -> int:
+    """The primary key of a row that has been flushed (SQLModel types ids as optional)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet; flush the session first")
+    return int(row.id)

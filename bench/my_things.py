@@ -31,8 +31,8 @@ from app.config import ROOT
 from app.db import make_engine, upgrade
 from app.posts.models import Post
 from app.programs.models import Thing
-from app.progress.models import Completion
 from app.programs.schedule import thing_window
+from app.progress.models import Completion
 from app.sync import service as sync_service
 from app.sync.validate import validate_texts
 
@@ -122,7 +122,8 @@ def server(args: list[str], env: dict[str, str], port: int):  # type: ignore[no-
                 break
             except httpx.HTTPError:
                 if process.poll() is not None:
-                    raise RuntimeError(process.stderr.read().decode() if process.stderr else "")
+                    output = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(output) from None
                 time.sleep(0.2)
         yield
     finally:

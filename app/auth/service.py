@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import ApiToken, User
 from app.cohorts.models import Cohort, Membership
+from app.db import id_of
 from app.errors import NotFound
 from app.i18n import _
 
@@ -39,7 +40,7 @@ def create_token(session: Session, *, email: str, name: str) -> tuple[ApiToken, 
         raise NotFound(_("No one with the e-mail address {email} is in Ting yet; import a "
                          "cohort that lists them first.").format(email=normalise_email(email)))
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plain))
+    token = ApiToken(user_id=id_of(user), name=name, token_hash=_digest(plain))
     session.add(token)
     session.commit()
     return token, plain

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app.auth.models import User
 from app.cohorts.models import Cohort, Membership, Role
 from app.cohorts.service import Member
+from app.db import id_of
 from app.errors import Forbidden, NotFound
 from app.i18n import _
 from app.posts.models import Post
@@ -54,7 +55,7 @@ def create_post(
     thing = find_thing(session, member=member, key=thing_key) if thing_key else None
     now = now or datetime.now(UTC)
     post = Post(
-        cohort_id=member.cohort.id, author_id=member.membership.id,
+        cohort_id=id_of(member.cohort), author_id=id_of(member.membership),
         thing_id=thing.id if thing else None, title=title.strip(), body=body,
         word_count=count_words(body), visibility=member.cohort.posts_default_visibility,
         created_at=now, updated_at=now,
@@ -91,7 +92,7 @@ def save_reflection(
     post = reflection_for(session, member=member, thing=thing)
     if post is None:
         post = Post(
-            cohort_id=member.cohort.id, author_id=member.membership.id, thing_id=thing.id,
+            cohort_id=id_of(member.cohort), author_id=id_of(member.membership), thing_id=thing.id,
             title=_("Reflection: {title}").format(title=thing.title), body=body,
             word_count=count_words(body), visibility=member.cohort.posts_default_visibility,
             created_at=now, updated_at=now,

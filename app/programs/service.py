@@ -37,10 +37,10 @@ def curriculum(session: Session, *, program: Program) -> Curriculum:
         return cached
     things = session.exec(
         select(Thing).where(Thing.program_id == program.id, col(Thing.archived_at).is_(None))
-        .order_by(Thing.position)
+        .order_by(col(Thing.position))
     ).all()
     themes = session.exec(
-        select(Theme).where(Theme.program_id == program.id).order_by(Theme.position)
+        select(Theme).where(Theme.program_id == program.id).order_by(col(Theme.position))
     ).all()
     for row in (*things, *themes):
         session.expunge(row)  # detached: safe to share between requests and threads

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
@@ -13,7 +15,7 @@ from app.progress.service import ThingView
 
 router = APIRouter(tags=["things"])
 
-ERRORS = {401: {"description": "not signed in"},
+ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "not signed in"},
           404: {"description": "no such cohort for you, or no such Thing"}}
 
 

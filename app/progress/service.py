@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.cohorts.service import Member
+from app.db import id_of
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.i18n import _
 from app.posts import service as posts_service
@@ -201,7 +202,7 @@ def complete_thing(
             session.commit()
         return view
     completion = Completion(
-        membership_id=member.membership.id, thing_id=thing.id, completed_at=now,
+        membership_id=id_of(member.membership), thing_id=id_of(thing), completed_at=now,
         evidence_url=evidence_url,
         approval=Approval.pending if thing.evidence == Evidence.approval else Approval.not_needed,
     )

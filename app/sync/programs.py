@@ -80,7 +80,8 @@ def read_program(src: Source, root: Node, keys: dict[str, Node]) -> ProgramSpec 
     if "language" in keys:
         value = src.text(keys["language"], "language")
         if value is not None and not LANGUAGE.fullmatch(value):
-            src.error(keys["language"], "language", f"expected a language code like en, da or nl; got {value!r}")
+            src.error(keys["language"], "language",
+                      f"expected a language code like en, da or nl; got {value!r}")
         elif value:
             language = value
 

@@ -162,7 +162,8 @@ class Source:
 
     def scalar(self, node: Node, where: str, expected: str) -> ScalarNode | None:
         if not isinstance(node, ScalarNode) or node.tag == _TAG + "null":
-            self.error(node, where, f"expected {expected}; got {show(node) if not is_null(node) else 'nothing'}")
+            found = show(node) if not is_null(node) else "nothing"
+            self.error(node, where, f"expected {expected}; got {found}")
             return None
         if node.tag.startswith("!") or (
             node.tag.startswith(_TAG) and node.tag[len(_TAG):] not in _PLAIN_TAGS

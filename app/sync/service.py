@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from app import markdown
 from app.auth.models import User
 from app.cohorts.models import Cohort, CohortGroup, Membership, Role
+from app.db import id_of
 from app.programs.models import Program, Theme, Thing
 from app.programs.schedule import zone
 from app.sync.cohorts import CohortSpec, PersonSpec, ProgramFacts
@@ -93,7 +94,7 @@ def _assign(row: Any, values: dict[str, Any]) -> list[str]:
 
 
 def _sync_program(session: Session, spec: ProgramSpec, changes: list[Change], now: datetime) -> None:
-    values = {
+    values: dict[str, Any] = {
         "title": spec.title, "version": spec.version, "language": spec.language,
         "summary": spec.summary, "description": spec.description,
         "description_html": markdown.render(spec.description), "purpose": spec.purpose,
@@ -117,11 +118,11 @@ def _sync_program(session: Session, spec: ProgramSpec, changes: list[Change], no
 
     themes = {t.key: t for t in session.exec(select(Theme).where(Theme.program_id == program.id))}
     for position, theme_spec in enumerate(spec.themes, start=1):
-        theme_values = {"title": theme_spec.title, "position": position,
+        theme_values: dict[str, Any] = {"title": theme_spec.title, "position": position,
                         "translations": theme_spec.translations}
         theme = themes.pop(theme_spec.key, None)
         if theme is None:
-            session.add(Theme(program_id=program.id, key=theme_spec.key, **theme_values))
+            session.add(Theme(program_id=id_of(program), key=theme_spec.key, **theme_values))
             changes.append(Change("add", "theme", f"{spec.key}/{theme_spec.key}"))
         elif changed := _assign(theme, theme_values):
             changes.append(Change("update", "theme", f"{spec.key}/{theme_spec.key}",
@@ -132,7 +133,7 @@ def _sync_program(session: Session, spec: ProgramSpec, changes: list[Change], no
 
     things = {t.key: t for t in session.exec(select(Thing).where(Thing.program_id == program.id))}
     for position, thing_spec in enumerate(spec.things, start=1):
-        thing_values = {
+        thing_values: dict[str, Any] = {
             "position": position, "title": thing_spec.title, "kind": thing_spec.kind,
             "theme_key": thing_spec.theme, "opens": thing_spec.opens, "due": thing_spec.due,
             "minutes": thing_spec.minutes, "body": thing_spec.body,
@@ -145,15 +146,15 @@ def _sync_program(session: Session, spec: ProgramSpec, changes: list[Change], no
         name = f"{spec.key}/{thing_spec.key}"
         thing = things.pop(thing_spec.key, None)
         if thing is None:
-            session.add(Thing(program_id=program.id, key=thing_spec.key, **thing_values))
+            session.add(Thing(program_id=id_of(program), key=thing_spec.key, **thing_values))
             changes.append(Change("add", "Thing", name, thing_spec.title))
             continue
         if thing.archived_at is not None:
             thing.archived_at = None
             changes.append(Change("restore", "Thing", name, "its progress is back"))
-        if changed := _assign(thing, thing_values):
-            if changed != ["position"]:
-                changes.append(Change("update", "Thing", name, ", ".join(_public(changed))))
+        changed = _assign(thing, thing_values)
+        if changed and changed != ["position"]:  # a new place in the order is not news
+            changes.append(Change("update", "Thing", name, ", ".join(_public(changed))))
     for thing in things.values():
         if thing.archived_at is None:
             thing.archived_at = now
@@ -177,7 +178,7 @@ def _sync_cohort(session: Session, spec: CohortSpec, changes: list[Change], now:
     def instant(value: datetime | None) -> datetime | None:
         return value.replace(tzinfo=tz).astimezone(UTC) if value else None
 
-    values = {
+    values: dict[str, Any] = {
         "program_id": program.id, "title": spec.title, "timezone": spec.timezone,
         "starts_on": spec.starts, "ends_on": spec.ends,
         "final_session_at": instant(spec.final_session), "organizations": spec.organizations,
@@ -212,7 +213,7 @@ def _sync_groups(
         name = f"{spec.key}/{group_spec.key}"
         group = existing.get(group_spec.key)
         if group is None:
-            group = CohortGroup(cohort_id=cohort.id, key=group_spec.key, name=group_spec.name)
+            group = CohortGroup(cohort_id=id_of(cohort), key=group_spec.key, name=group_spec.name)
             session.add(group)
             existing[group.key] = group
             changes.append(Change("add", "group", name, group_spec.name))
@@ -250,14 +251,14 @@ def _sync_users(session: Session, spec: CohortSpec, changes: list[Change]) -> di
         chunk = emails[start:start + CHUNK]
         users.update({u.email: u for u in session.exec(select(User).where(col(User.email).in_(chunk)))})
     for email, name in named.items():
-        user = users.get(email)
-        if user is None:
-            user = User(email=email, name=name or email.split("@", 1)[0])
-            session.add(user)
-            users[email] = user
-            changes.append(Change("add", "person", email, user.name))
-        elif name and user.name != name:
-            user.name = name
+        existing = users.get(email)
+        if existing is None:
+            created = User(email=email, name=name or email.split("@", 1)[0])
+            session.add(created)
+            users[email] = created
+            changes.append(Change("add", "person", email, created.name))
+        elif name and existing.name != name:
+            existing.name = name
             changes.append(Change("update", "person", email, f"name is now {name}"))
     session.flush()
     return users
@@ -269,18 +270,19 @@ def _sync_memberships(
 ) -> None:
     existing = {(m.user_id, m.role): m for m in session.exec(
         select(Membership).where(Membership.cohort_id == cohort.id))}
-    listed: set[tuple[int | None, str]] = set()
+    listed: set[tuple[int, str]] = set()
     for role, person in _people(spec):
         user = users[person.email]
         group = groups[person.group] if person.group else None
-        values = {"organization": person.organization,
+        values: dict[str, Any] = {"organization": person.organization,
                   "group_id": group.id if group else None, "is_active": True}
-        key = (user.id, role.value)
+        key = (id_of(user), role.value)
         listed.add(key)
         name = f"{person.email} in {spec.key}"
         membership = existing.get(key)
         if membership is None:
-            session.add(Membership(cohort_id=cohort.id, user_id=user.id, role=role.value, **values))
+            session.add(Membership(cohort_id=id_of(cohort), user_id=id_of(user), role=role.value,
+                                   **values))
             changes.append(Change("add", role.value, name))
             continue
         was_active = membership.is_active
@@ -293,7 +295,7 @@ def _sync_memberships(
     for key, membership in existing.items():
         if key not in listed and membership.is_active:
             membership.is_active = False
-            user = session.get(User, membership.user_id)
-            email = user.email if user else str(membership.user_id)
+            leaving = session.get(User, membership.user_id)
+            email = leaving.email if leaving else str(membership.user_id)
             changes.append(Change("deactivate", membership.role, f"{email} in {spec.key}",
                                   "no longer in the file; their progress is kept"))

@@ -115,14 +115,14 @@ def validate_texts(
                                            f"{cohort_ids[cohort.key]}"))
             continue
         cohort_ids[cohort.key] = cohort.position
-        program = facts.get(cohort.program) or (lookup(cohort.program) if lookup else None)
-        if program is None:
+        runs = facts.get(cohort.program) or (lookup(cohort.program) if lookup else None)
+        if runs is None:
             pos = cohort.program_position
             bundle.problems.append(Problem(pos.file, pos.line, pos.col,
                                            f"program: no programme '{cohort.program}' in these "
                                            "files or in the database"))
             continue
-        more = check_against_program(cohort, program)
+        more = check_against_program(cohort, runs)
         bundle.problems.extend(more)
         if not more:
             bundle.cohorts.append(cohort)
