@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -71,7 +72,8 @@ def install_error_handlers(app: FastAPI) -> None:
             headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotSignedIn) else None
             return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
         if isinstance(exc, NotSignedIn):
-            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
         return render_error(request, exc.status_code, exc.detail)
 
     async def http_error(request: Request, exc: Exception) -> Response:

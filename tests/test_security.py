@@ -360,3 +360,11 @@ def test_demo_mode_works_without_a_key_and_a_given_key_is_used(database_url: str
     assert make_settings(database_url, demo=True, secret_key="").effective_secret_key()
     assert make_settings(database_url, demo=False,
                          secret_key=TEST_SECRET).effective_secret_key() == TEST_SECRET
+
+
+def test_no_page_loads_scripts_from_a_cdn_and_the_openapi_document_is_served(
+    client: TestClient,
+) -> None:
+    assert client.get("/api/v1/docs").status_code == 404
+    spec = client.get("/api/v1/openapi.json")
+    assert spec.status_code == 200 and "/api/v1/cohorts/{cohort}/things" in spec.json()["paths"]

@@ -33,6 +33,11 @@ class ThingView:
         return self.status == ThingStatus.locked
 
     @property
+    def is_returned(self) -> bool:
+        """The trainer did not approve it: the participant has more to do."""
+        return self.completion is not None and self.completion.approval == Approval.rejected
+
+    @property
     def is_waiting_for_trainer(self) -> bool:
         return self.completion is not None and self.completion.approval == Approval.pending
 
@@ -71,7 +76,7 @@ class MyThings:
 
 
 def status_of(window: Window, completion: Completion | None, now: datetime) -> ThingStatus:
-    if completion is not None:
+    if completion is not None and completion.approval != Approval.rejected:
         return ThingStatus.done
     if window.opens_at is not None and now < window.opens_at:
         return ThingStatus.locked
@@ -185,6 +190,8 @@ def complete_thing(
         assert view.window.opens_on is not None
         raise Conflict(_("“{title}” opens on {date}; you can mark it done from then.").format(
             title=thing.title, date=view.window.opens_on.isoformat()))
+    if view.completion is not None and not (evidence_url or "").strip():
+        evidence_url = view.completion.evidence_url  # marking done again keeps the link given
     evidence_url = _check_evidence_url(thing, evidence_url)
     if thing.reflection_required:
         needed = max(thing.reflection_min_words, 1)
@@ -197,10 +204,16 @@ def complete_thing(
                              "can be marked done; yours has {words}.").format(
                                  title=thing.title, needed=needed, words=words))
     if view.completion is not None:
-        if evidence_url and view.completion.evidence_url != evidence_url:
-            view.completion.evidence_url = evidence_url
+        completion = view.completion
+        if view.is_returned:  # done again after the trainer returned it: ask them again
+            completion.approval = Approval.pending
+            completion.completed_at = now
+            completion.reviewed_at = None
+            completion.reviewed_by_id = None
+        completion.evidence_url = evidence_url
+        if session.is_modified(completion):
             session.commit()
-        return view
+        return _view(member, thing, completion, now)
     completion = Completion(
         membership_id=id_of(member.membership), thing_id=id_of(thing), completed_at=now,
         evidence_url=evidence_url,

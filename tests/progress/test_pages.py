@@ -353,3 +353,10 @@ def test_not_signed_in_redirects_to_login(client: TestClient, db: Session) -> No
         assert response.status_code == 303
         assert response.headers["location"] == f"/login?next={path}"
     assert client.get("/").headers["location"] == "/login"
+
+
+def test_signing_in_keeps_the_query_of_the_page_asked_for(client: TestClient, db: Session) -> None:
+    load_standard(db)
+    response = client.get("/c/testcohort/things?view=all&x=1")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/c/testcohort/things%3Fview%3Dall%26x%3D1"

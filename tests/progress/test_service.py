@@ -243,3 +243,25 @@ def test_unknown_thing_is_not_found(db: Session, anna) -> None:
     with pytest.raises(NotFound) as missing:
         complete(db, anna, "no-such-thing")
     assert "no-such-thing" in missing.value.detail
+
+
+def test_a_thing_the_trainer_returned_is_open_again_and_goes_back_to_the_trainer(
+    db: Session, anna
+) -> None:
+    view = complete(db, anna, "plan")
+    assert view.completion is not None and view.completion.approval == Approval.pending
+    view.completion.approval = Approval.rejected  # what the trainer's sign-off will record
+    db.commit()
+    returned = progress_service.thing_view(db, member=anna, key="plan")
+    assert returned.status != ThingStatus.done and returned.is_returned
+    again = complete(db, anna, "plan")
+    assert again.status == ThingStatus.done
+    assert again.completion is not None and again.completion.approval == Approval.pending
+    assert len(completions_of(db, anna)) == 1
+
+
+def test_marking_a_url_thing_done_again_without_a_link_keeps_the_link(db: Session, anna) -> None:
+    complete(db, anna, "screencast", evidence_url="https://example.org/mine")
+    again = complete(db, anna, "screencast")
+    assert again.completion is not None
+    assert again.completion.evidence_url == "https://example.org/mine"
