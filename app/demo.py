@@ -11,7 +11,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from app.cohorts.models import Membership, Role
+from app.auth.models import User
+from app.cohorts.models import Cohort, Membership, Role
 from app.cohorts.service import get_member
 from app.errors import DomainError
 from app.posts import service as posts_service
@@ -80,9 +81,6 @@ def _make_progress(session: Session) -> None:
         select(Membership).where(Membership.role == Role.participant, col(Membership.is_active))
     ).all()
     for membership in rows:
-        from app.auth.models import User
-        from app.cohorts.models import Cohort
-
         user = session.get(User, membership.user_id)
         cohort = session.get(Cohort, membership.cohort_id)
         assert user is not None and cohort is not None

@@ -292,10 +292,12 @@ def _sync_memberships(
         elif changed:
             detail = ", ".join(c.replace("group_id", "group") for c in changed)
             changes.append(Change("update", role.value, name, detail))
-    for key, membership in existing.items():
-        if key not in listed and membership.is_active:
-            membership.is_active = False
-            leaving = session.get(User, membership.user_id)
-            email = leaving.email if leaving else str(membership.user_id)
-            changes.append(Change("deactivate", membership.role, f"{email} in {spec.key}",
-                                  "no longer in the file; their progress is kept"))
+    leaving = [m for key, m in existing.items() if key not in listed and m.is_active]
+    emails = dict(session.exec(  # one query, however many people leave
+        select(User.id, User.email).where(col(User.id).in_([m.user_id for m in leaving]))
+    ).all()) if leaving else {}
+    for membership in leaving:
+        membership.is_active = False
+        email = emails.get(membership.user_id, str(membership.user_id))
+        changes.append(Change("deactivate", membership.role, f"{email} in {spec.key}",
+                              "no longer in the file; their progress is kept"))
