@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,15 +30,15 @@ def _postgres_url() -> str | None:
     return normalise_url(url) if url else None
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh, migrated database for this test session; dropped afterwards."""
+@contextmanager
+def throwaway_database(prefix: str, folder: Path) -> Iterator[str]:
+    """A fresh database (an SQLite file in `folder`, or a new PostgreSQL database when
+    TING_TEST_DATABASE_URL is set), dropped again afterwards."""
     pg = _postgres_url()
     if pg is None:
-        path = tmp_path_factory.mktemp("db") / "ting-test.db"
-        yield f"sqlite:///{path}"
+        yield f"sqlite:///{folder / (prefix + '.db')}"
         return
-    name = f"ting_test_{os.getpid()}_{secrets.token_hex(3)}"
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
     admin = create_engine(pg, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -47,6 +48,13 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, migrated database for this test session."""
+    with throwaway_database("ting_test", tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

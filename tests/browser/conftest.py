@@ -7,8 +7,6 @@ tests, which empties every table after each test, never touches what the browser
 
 from __future__ import annotations
 
-import os
-import secrets
 import socket
 import threading
 import time
@@ -19,13 +17,12 @@ from typing import Any
 
 import pytest
 import uvicorn
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app.config import ROOT, Settings
-from app.db import make_engine, normalise_url, upgrade
+from app.db import make_engine, upgrade
 from app.demo import load_demo
 from app.main import create_app
+from tests.conftest import throwaway_database
 
 CHROMIUM = Path("/usr/bin/chromium")
 LIVE_SECRET = "browser-test-secret-" + "y" * 40
@@ -42,23 +39,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session")
 def live_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database for the browser tests only; dropped afterwards."""
-    pg = os.environ.get("TING_TEST_DATABASE_URL", "").strip()
-    if not pg:
-        path = tmp_path_factory.mktemp("browser-db") / "ting-browser.db"
-        yield f"sqlite:///{path}"
-        return
-    pg = normalise_url(pg)
-    name = f"ting_browser_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = create_engine(pg, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(pg).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """A database for the browser tests only, apart from the one other tests empty."""
+    with throwaway_database("ting_browser", tmp_path_factory.mktemp("browser-db")) as url:
+        yield url
 
 
 def _wait_until_up(url: str, thread: threading.Thread, timeout: float = 20.0) -> None:

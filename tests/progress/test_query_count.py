@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.posts import service as posts_service
 from app.progress import service as progress_service
 from tests.factories import PROGRAM, cohort_yaml, load, member, sign_in, token_for
-from tests.support import ANNA, ENOUGH_WORDS
-
-
-@contextmanager
-def counting(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.support import ANNA, ENOUGH_WORDS, sql_statements
 
 
 def cohort_of(db: Session, size: int, key: str) -> None:
@@ -49,7 +32,7 @@ def cohort_of(db: Session, size: int, key: str) -> None:
 
 
 def statements_for(engine: Engine, client: TestClient, url: str, **kwargs: Any) -> list[str]:
-    with counting(engine) as statements:
+    with sql_statements(engine) as statements:
         response = client.get(url, **kwargs)
     assert response.status_code == 200, response.text
     return statements

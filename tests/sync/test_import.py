@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event, func
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.auth.models import User
@@ -18,6 +18,7 @@ from app.progress import service as progress_service
 from app.progress.models import Completion
 from app.sync import service as sync_service
 from tests.factories import PROGRAM, cohort_yaml, load, member, user, validate
+from tests.support import sql_statements
 
 GROUPED = PROGRAM.replace("language: en\n", "language: en\ngroups: {max_size: 5}\n")
 
@@ -38,18 +39,11 @@ def count(db: Session, model: type) -> int:
 @contextmanager
 def writes(db: Session) -> Iterator[list[str]]:
     """The INSERT, UPDATE and DELETE statements sent to the database inside the block."""
-    engine = db.get_bind()
     seen: list[str] = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with sql_statements(db.get_bind()) as statements:  # type: ignore[arg-type]
         yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
+    seen.extend(s for s in statements
+                if s.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"))
 
 
 def test_first_import_creates_the_programme_cohort_and_people(db: Session) -> None:
