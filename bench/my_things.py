@@ -196,16 +196,22 @@ def main() -> None:
     with server(bare, env, bare_port):
         results["bare"] = wrk(f"http://127.0.0.1:{bare_port}/")
     with server(ting, {**env, "TING_DEMO": "true"}, ting_port):
+        # the same app doing no work: what the framework and middleware cost on their own
+        results["ting_healthz"] = wrk(f"http://127.0.0.1:{ting_port}/healthz")
         cookies = workdir / "cookies.txt"
         cookies.write_text("\n".join(sign_in_many(f"http://127.0.0.1:{ting_port}", SIGNED_IN)))
         results["my_things"] = wrk(f"http://127.0.0.1:{ting_port}", Path(__file__).parent / "rotate.lua",
                                    [str(cookies)])
     bare_rps = results["bare"]["rps"]  # type: ignore[index]
     mine_rps = results["my_things"]["rps"]  # type: ignore[index]
+    floor_rps = results["ting_healthz"]["rps"]  # type: ignore[index]
     results["ratio"] = round(mine_rps / bare_rps, 3)
+    results["floor_ratio"] = round(floor_rps / bare_rps, 3)
     print(json.dumps(results, indent=2))
     print(f"My Things: {mine_rps:.0f} req/s; bare Starlette: {bare_rps:.0f} req/s; "
           f"ratio {results['ratio']:.1%} (goal: at least 25%)")
+    print(f"Same app, /healthz (no work): {floor_rps:.0f} req/s, {results['floor_ratio']:.1%} "
+          "of bare Starlette: the ceiling for any page of this stack")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "my_things.json").write_text(json.dumps(results, indent=2))
