@@ -64,7 +64,7 @@ def readable_validation_errors(errors: Sequence[Any]) -> str:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    from app.templating import render_error
+    from app.templating import is_htmx, render_error
 
     async def domain_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError)
@@ -73,7 +73,13 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
         if isinstance(exc, NotSignedIn):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
+            login = f"/login?next={quote(target, safe='/')}"
+            if is_htmx(request):  # a whole-page visit, not a sign-in form swapped into a fragment
+                page = request.headers.get("hx-current-url", "")
+                if page.startswith(str(request.base_url)):
+                    login = f"/login?next={quote('/' + page[len(str(request.base_url)):], safe='/')}"
+                return Response(status_code=204, headers={"HX-Redirect": login})
+            return RedirectResponse(login, status_code=303)
         return render_error(request, exc.status_code, exc.detail)
 
     async def http_error(request: Request, exc: Exception) -> Response:

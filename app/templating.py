@@ -77,7 +77,13 @@ def render(
 
 
 def render_error(request: Request, status_code: int, detail: str) -> HTMLResponse:
+    """The error page; for htmx, the message alone, aimed at the page's alert region so it is
+    seen (and read out) instead of a whole page landing inside a form."""
     user = getattr(request.state, "user", None)
-    return render(request, "errors/error.html",
-                  {"status_code": status_code, "detail": detail, "user": user},
-                  status_code=status_code)
+    context = {"status_code": status_code, "detail": detail, "user": user}
+    if is_htmx(request):
+        response = render(request, "errors/_htmx_error.html", context, status_code=status_code)
+        response.headers["HX-Retarget"] = "#htmx-error"
+        response.headers["HX-Reswap"] = "outerHTML"
+        return response
+    return render(request, "errors/error.html", context, status_code=status_code)

@@ -368,3 +368,29 @@ def test_no_page_loads_scripts_from_a_cdn_and_the_openapi_document_is_served(
     assert client.get("/api/v1/docs").status_code == 404
     spec = client.get("/api/v1/openapi.json")
     assert spec.status_code == 200 and "/api/v1/cohorts/{cohort}/things" in spec.json()["paths"]
+
+
+def test_a_refused_htmx_request_shows_its_message_in_the_page_alert_region(
+    client: TestClient, db: Session
+) -> None:
+    load_standard(db)
+    sign_in(client, "anna@example.org")
+    response = client.post("/c/testcohort/things/intro/done", headers={"HX-Request": "true"},
+                           data={"csrf_token": "forged"})
+    assert response.status_code == 403
+    assert response.headers["HX-Retarget"] == "#htmx-error"
+    assert 'role="alert"' in response.text and "<html" not in response.text
+    assert "expired" in response.text
+
+
+def test_an_htmx_request_without_a_session_sends_the_whole_page_to_sign_in(
+    client: TestClient, db: Session
+) -> None:
+    load_standard(db)
+    response = client.get(
+        "/c/testcohort/things/intro",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/c/testcohort/things"},
+    )
+    # not a sign-in page swapped into a fragment: htmx is told to load it as a whole page
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == "/login?next=/c/testcohort/things"

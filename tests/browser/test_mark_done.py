@@ -123,3 +123,35 @@ def test_mark_done_works_without_javascript(browser: Browser, base_url: str) -> 
         expect(completion.locator(".status")).to_have_text(thing.status)
     finally:
         context.close()
+
+
+def test_an_expired_form_says_so_in_place_and_keeps_the_text(page: Page) -> None:
+    find_open_thing(page, ["Mads Christensen", "Camilla Frederiksen"])
+    page.get_by_label("Your reflection").fill(LONG_REFLECTION)
+    # what a stale tab looks like: the session's form token has changed since the page loaded
+    page.evaluate("""() => {
+        document.body.setAttribute('hx-headers', JSON.stringify({'X-CSRF-Token': 'stale'}));
+        document.querySelectorAll('input[name=csrf_token]').forEach(i => { i.value = 'stale'; });
+    }""")
+    watch = NavigationWatch(page)
+    with page.expect_response(_answers_post("/done")) as answered:
+        page.locator("#completion").get_by_role("button", name="Mark done", exact=True).click()
+    assert answered.value.status == 403
+    alert = page.locator("#htmx-error")
+    expect(alert).to_be_visible()
+    expect(alert).to_have_attribute("role", "alert")
+    expect(alert).to_contain_text("expired")
+    expect(page.get_by_label("Your reflection")).to_have_value(LONG_REFLECTION)
+    watch.assert_no_navigation()
+
+
+def test_a_lost_session_takes_the_whole_page_to_sign_in(page: Page) -> None:
+    thing = find_open_thing(page, ["Mads Christensen", "Camilla Frederiksen"])
+    page.context.clear_cookies()  # signed out elsewhere, or the session ran out
+    page.locator("#completion").get_by_role("button", name="Save reflection").click()
+    # the refused request's message is shown; reloading shows the sign-in page for this Thing
+    expect(page.locator("#htmx-error")).to_contain_text("expired")
+    page.reload()
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    assert thing.url in page.url
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Ting")
