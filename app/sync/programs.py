@@ -180,11 +180,8 @@ def _read_things(
         if thing is None:
             continue
         if thing.key in seen:
-            keys_node = item.value[0][1] if item.value else item
-            for k, v in item.value:
-                if k.value == "key":
-                    keys_node = v
-            src.error(keys_node, f"things[{i}].key",
+            key_node = next(v for k, v in item.value if k.value == "key")  # read, so it is there
+            src.error(key_node, f"things[{i}].key",
                       f"Thing key '{thing.key}' is already used by things[{seen[thing.key]}]")
             continue
         seen[thing.key] = i
