@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from app.auth import service as auth_service
@@ -39,10 +40,19 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def optional_user(request: Request, db: SessionDep) -> User | None:
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    description="A personal access token: `ting token create EMAIL` prints one.",
+)
+
+
+async def optional_user(
+    request: Request, db: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> User | None:
     """Who is calling: a bearer token wins over the session cookie."""
-    token = _bearer(request)
-    if token is not None:
+    token = credentials.credentials.strip() if credentials else None
+    if token:
         user = auth_service.user_for_token(db, token=token)
         if user is None:
             raise NotSignedIn(_("That access token is not valid. Create a new one with "

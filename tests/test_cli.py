@@ -116,8 +116,8 @@ def test_validate_reports_each_problem_as_file_line_col_message_and_exits_1(
     )
     # the cohort that runs the broken programme cannot be checked against it
     assert (
-        f"{yaml_set / 'cohort.yaml'}:3:10: program: no programme 'testprog' in these files or "
-        "in the database" in lines
+        f"{yaml_set / 'cohort.yaml'}:3:10: program: programme 'testprog' has problems (above); "
+        "this cohort is checked against it once they are fixed" in lines
     )
     assert lines[-1] == "3 problem(s) in 2 file(s); nothing was imported."
 

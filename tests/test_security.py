@@ -394,3 +394,8 @@ def test_an_htmx_request_without_a_session_sends_the_whole_page_to_sign_in(
     # not a sign-in page swapped into a fragment: htmx is told to load it as a whole page
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == "/login?next=/c/testcohort/things"
+
+
+def test_the_openapi_document_declares_bearer_tokens(client: TestClient) -> None:
+    schemes = client.get("/api/v1/openapi.json").json()["components"]["securitySchemes"]
+    assert any(s.get("scheme") == "bearer" for s in schemes.values())

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from sqlmodel import Session
 
 from app.deps import CohortMember, CurrentUser, SessionDep
@@ -31,6 +33,11 @@ def create_post(body: PostIn, member: CohortMember, db: SessionDep) -> PostPubli
     return post_public(db, posts_service.get_post(db, user=member.user, post_id=post.id))
 
 
-@router.get("/posts/{post_id}", response_model=PostPublic)
-def get_post(post_id: int, user: CurrentUser, db: SessionDep) -> PostPublic:
+# ids are 64-bit in every database we support; a larger number is a typo, not a post
+PostId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The post's id.")]
+
+
+@router.get("/posts/{post_id}", response_model=PostPublic,
+            responses={404: {"description": "no such post that you can see"}})
+def get_post(post_id: PostId, user: CurrentUser, db: SessionDep) -> PostPublic:
     return post_public(db, posts_service.get_post(db, user=user, post_id=post_id))

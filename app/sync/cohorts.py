@@ -75,9 +75,15 @@ class CohortSpec:
     posts_allow_public: bool = False
     benchmark: float = 0.7
     translations: dict[str, Any] = field(default_factory=dict)
+    dates_known: bool = True  # starts and timezone were read, so Things can be dated
 
 
-def read_cohort(src: Source, root: Node, keys: dict[str, Node], path: Path) -> CohortSpec | None:
+def read_cohort(
+    src: Source, root: Node, keys: dict[str, Node], path: Path
+) -> tuple[CohortSpec, bool]:
+    """The cohort as far as it could be read, and whether it was read without problems.
+    A spec with problems is still returned, so the checks against its programme can run
+    too and every problem is reported at once."""
     before = len(src.problems)
     tr: dict[str, Any] = {}
     key = src.slug(keys["id"], "id") if "id" in keys else None
@@ -93,7 +99,7 @@ def read_cohort(src: Source, root: Node, keys: dict[str, Node], path: Path) -> C
         file=src.file, position=src.position(root), key=key or "", program=program or "",
         program_position=src.position(keys.get("program", root)), title=title or "",
         timezone=timezone or "UTC", starts=starts or date.min, ends=ends or date.min,
-        translations=tr,
+        translations=tr, dates_known=starts is not None and timezone is not None,
     )
     if "final_session" in keys:
         spec.final_session = src.local_datetime(keys["final_session"], "final_session")
@@ -120,9 +126,8 @@ def read_cohort(src: Source, root: Node, keys: dict[str, Node], path: Path) -> C
     if "due_overrides" in keys:
         _read_overrides(src, keys["due_overrides"], spec)
 
-    if len(src.problems) > before or None in (key, program, title, timezone, starts, ends):
-        return None
-    return spec
+    ok = len(src.problems) == before and None not in (key, program, title, timezone, starts, ends)
+    return spec, ok
 
 
 def check_against_program(spec: CohortSpec, facts: ProgramFacts) -> list[Problem]:
@@ -137,7 +142,7 @@ def check_against_program(spec: CohortSpec, facts: ProgramFacts) -> list[Problem
             known = ", ".join(facts.things) or "none"
             add(position, f"due_overrides.{thing_key}: programme '{facts.key}' has no Thing "
                           f"'{thing_key}'; expected one of {known}")
-    for thing_key, (opens, due) in facts.things.items():
+    for thing_key, (opens, due) in facts.things.items() if spec.dates_known else ():
         try:  # every window must be a real pair of instants in this cohort
             window = thing_window(opens=opens, due=due, override=spec.due_overrides.get(thing_key),
                                   starts=spec.starts, timezone=spec.timezone)

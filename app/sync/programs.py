@@ -96,10 +96,13 @@ def read_program(src: Source, root: Node, keys: dict[str, Node]) -> ProgramSpec 
 
     themes = _read_themes(src, keys.get("themes"), language)
     theme_keys = {t.key for t in themes}
+    before_things = len(src.problems)
     things = _read_things(src, keys.get("things"), theme_keys, language)
+    # counting against a list that lost invalid Things would only add false alarms
+    countable = things if len(src.problems) == before_things else None
 
     if "completion" in keys:
-        must, can = _read_completion(src, keys["completion"], things)
+        must, can = _read_completion(src, keys["completion"], countable)
         spec_kwargs["completion_must"], spec_kwargs["completion_can"] = must, can
 
     if "groups" in keys:

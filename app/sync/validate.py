@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from app.sync.cohorts import (
     COHORT_KEYS,
@@ -76,6 +76,7 @@ def validate_texts(
     bundle = Bundle()
     cohort_inputs: list[tuple[Source, Node, dict[str, Node], Path]] = []
     program_ids: dict[str, Position] = {}
+    program_ids_seen: set[str] = set()  # every programme id written, valid file or not
     for path, shown, text in sources:
         src = Source(shown)
         root, syntax = parse_yaml(text, shown)
@@ -87,6 +88,9 @@ def validate_texts(
             keys = src.mapping(root, "", required=("kind", "id", "title", "things"),
                                optional=PROGRAM_KEYS)
             program = read_program(src, root, keys) if keys is not None else None
+            written_id = keys.get("id") if keys else None
+            if isinstance(written_id, ScalarNode):
+                program_ids_seen.add(written_id.value.strip())
             if program is not None:
                 if program.key in program_ids:
                     src.error(root, "id", f"programme '{program.key}' is also defined at "
@@ -102,29 +106,33 @@ def validate_texts(
         bundle.problems.extend(src.problems)
 
     facts = {p.key: facts_of(p) for p in bundle.programs}
+    # programmes in these files that have problems: their cohorts are not checked against them
+    broken_programs = set(program_ids_seen) - set(facts)
     cohort_ids: dict[str, Position] = {}
     for src, root, keys, path in cohort_inputs:
         src.problems = []
-        cohort = read_cohort(src, root, keys, path)
+        cohort, read_ok = read_cohort(src, root, keys, path)
         bundle.problems.extend(src.problems)
-        if cohort is None:
-            continue
-        if cohort.key in cohort_ids:
+        if cohort.key and cohort.key in cohort_ids:
             bundle.problems.append(Problem(cohort.file, cohort.position.line, cohort.position.col,
                                            f"id: cohort '{cohort.key}' is also defined at "
                                            f"{cohort_ids[cohort.key]}"))
             continue
-        cohort_ids[cohort.key] = cohort.position
+        if cohort.key:
+            cohort_ids[cohort.key] = cohort.position
+        if not cohort.program:
+            continue  # already reported: no programme to check against
         runs = facts.get(cohort.program) or (lookup(cohort.program) if lookup else None)
         if runs is None:
             pos = cohort.program_position
-            bundle.problems.append(Problem(pos.file, pos.line, pos.col,
-                                           f"program: no programme '{cohort.program}' in these "
-                                           "files or in the database"))
+            why = (f"programme '{cohort.program}' has problems (above); this cohort is checked "
+                   "against it once they are fixed" if cohort.program in broken_programs
+                   else f"no programme '{cohort.program}' in these files or in the database")
+            bundle.problems.append(Problem(pos.file, pos.line, pos.col, f"program: {why}"))
             continue
         more = check_against_program(cohort, runs)
         bundle.problems.extend(more)
-        if not more:
+        if read_ok and not more:
             bundle.cohorts.append(cohort)
     bundle.problems.sort()
     return bundle

@@ -95,3 +95,13 @@ def test_a_post_without_a_title_is_422_with_a_detail_string(
                            json={"body": "B"})
     assert response.status_code == 422
     assert "title" in response.json()["detail"]
+
+
+def test_a_post_id_too_large_for_the_database_is_a_clear_422_not_a_500(
+    client: TestClient, db: Session
+) -> None:
+    load_standard(db)
+    response = client.get("/api/v1/posts/99999999999999999999999",
+                          headers=token_for(db, "anna@example.org"))
+    assert response.status_code == 422
+    assert "post_id" in response.json()["detail"]

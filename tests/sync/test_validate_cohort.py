@@ -392,6 +392,8 @@ def test_errors_in_programme_and_cohort_are_all_reported_sorted() -> None:
     bundle = validate(program, cohort)
     assert [str(p) for p in bundle.problems] == [
         "file0.yaml:29:15: things[2].evidence: expected one of none, url, approval; got 'photo'",
+        "file1.yaml:3:10: program: programme 'testprog' has problems (above); this cohort is "
+        "checked against it once they are fixed",
         "file1.yaml:5:11: timezone: expected a time zone like "
         "Europe/Amsterdam; got 'Europe/Amsterdamm'",
         "file1.yaml:13:13: participants[1].email: expected an e-mail address "
@@ -399,3 +401,15 @@ def test_errors_in_programme_and_cohort_are_all_reported_sorted() -> None:
         "got 'bram@'",
     ]
     assert bundle.programs == [] and bundle.cohorts == []
+
+
+def test_a_cohort_with_its_own_errors_is_still_checked_against_its_programme() -> None:
+    """Every problem at once: fixing the first ones must not uncover new ones."""
+    cohort = edit(COHORT, "bram@example.org", "bram@")
+    cohort += "due_overrides: {no-such-thing: 2027-02-01}\n"
+    bundle = validate(PROGRAM, cohort)
+    messages = [str(p) for p in bundle.problems]
+    assert any("participants[1].email" in m for m in messages), messages
+    assert any("due_overrides.no-such-thing: programme 'testprog' has no Thing" in m
+               for m in messages), messages
+    assert bundle.cohorts == []

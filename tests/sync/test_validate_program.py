@@ -451,3 +451,14 @@ def test_a_character_yaml_cannot_hold_is_a_located_problem_not_a_crash() -> None
     assert problems("title: é\u2028\x1b") == [
         "file0.yaml:2:1: could not read YAML: control characters are not allowed (U+001B)"
     ]
+
+
+def test_an_invalid_thing_does_not_make_the_completion_rule_look_unmeetable() -> None:
+    # three can-do Things and a rule asking for all three; one of them has a bad value
+    rule = PROGRAM.replace("completion: {must: all, can: 1}", "completion: {must: all, can: 3}")
+    broken = rule.replace("    kind: can\n    theme: deeper\n    evidence: url",
+                          "    kind: can\n    theme: deeper\n    evidence: photo")
+    assert broken != rule and rule != PROGRAM
+    assert validate(rule).ok
+    messages = [str(p) for p in validate(broken).problems]
+    assert len(messages) == 1 and "evidence: expected one of" in messages[0], messages
