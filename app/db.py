@@ -19,6 +19,13 @@ from app.config import ROOT
 
 MIGRATIONS_DIR = ROOT / "migrations"
 
+# Connections per process. A request holds one from its first query to its end, across
+# several thread-pool hops, so the app admits no more requests at once than this
+# (app.main.ConcurrencyLimit); more would wait for connections while holding threads the
+# others need, and the server would stall.
+POOL_SIZE, POOL_OVERFLOW = 10, 10
+MAX_CONNECTIONS = POOL_SIZE + POOL_OVERFLOW
+
 # Stable constraint names, so migrations can refer to them on every backend.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -70,11 +77,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": 15},
-            poolclass=StaticPool if in_memory else None,
+            **({"poolclass": StaticPool} if in_memory
+               else {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}),
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE,
+                         max_overflow=POOL_OVERFLOW)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

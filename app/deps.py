@@ -20,9 +20,11 @@ from app.i18n import _
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-# Dependencies run on the event loop: creating a session does no I/O, and the lookups below are
-# single indexed reads that take less time than a hand-off to the thread pool would.
-# Routes that write stay plain `def`, so a write waiting on a lock never blocks the loop.
+# These dependencies run on the event loop: each is one indexed read, cheaper than a hand-off
+# to the thread pool. That is safe only because app.main.ConcurrencyLimit admits no more
+# requests than the pool has connections, so taking a connection never waits; and reads do
+# not wait on locks (SQLite in WAL mode, PostgreSQL SELECT). Routes that write stay plain
+# `def` and run in the thread pool, so a write waiting on a lock never blocks the loop.
 async def get_db(request: Request) -> AsyncIterator[Session]:
     session = Session(request.app.state.engine, expire_on_commit=False)
     try:
@@ -57,7 +59,6 @@ async def optional_user(
         if user is None:
             raise NotSignedIn(_("That access token is not valid. Create a new one with "
                                 "'ting token create EMAIL'."))
-        request.state.via_token = True
         request.state.user = user
         return user
     user_id = session_user_id(request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -15,7 +16,7 @@ from app.auth import router as auth_router
 from app.cohorts import api as cohorts_api
 from app.cohorts import router as cohorts_router
 from app.config import ROOT, Settings, get_settings
-from app.db import make_engine
+from app.db import MAX_CONNECTIONS, make_engine
 from app.deps import csrf_protect
 from app.errors import install_error_handlers
 from app.posts import api as posts_api
@@ -51,6 +52,26 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class ConcurrencyLimit:
+    """Admits at most `limit` requests at once; the rest wait here, cheaply, on the event loop.
+
+    Each request holds one pooled connection while it runs; letting in more requests than
+    there are connections would leave threads waiting for connections that only other,
+    thread-starved requests can give back.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.semaphore = asyncio.Semaphore(limit)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        async with self.semaphore:
+            await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -99,4 +120,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         https_only=settings.cookies_secure,
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ConcurrencyLimit, limit=MAX_CONNECTIONS)
     return app
