@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.cohorts.models import Cohort, Membership, Role
 from app.cohorts.service import Member
 from app.db import id_of
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden, InvalidInput, NotFound
 from app.i18n import _
 from app.posts.models import Post
 from app.programs.models import Thing
@@ -52,11 +52,14 @@ def create_post(
     now: datetime | None = None,
 ) -> Post:
     _require_participant(member)
+    title = title.strip()
+    if not title or not body.strip():
+        raise InvalidInput(_("A post needs a title and some text."))
     thing = find_thing(session, member=member, key=thing_key) if thing_key else None
     now = now or datetime.now(UTC)
     post = Post(
         cohort_id=id_of(member.cohort), author_id=id_of(member.membership),
-        thing_id=thing.id if thing else None, title=title.strip(), body=body,
+        thing_id=thing.id if thing else None, title=title, body=body,
         word_count=count_words(body), visibility=member.cohort.posts_default_visibility,
         created_at=now, updated_at=now,
     )
@@ -93,7 +96,7 @@ def save_reflection(
     if post is None:
         post = Post(
             cohort_id=id_of(member.cohort), author_id=id_of(member.membership), thing_id=thing.id,
-            title=_("Reflection: {title}").format(title=thing.title), body=body,
+            title=_("Reflection: {title}").format(title=thing.title)[:300], body=body,
             word_count=count_words(body), visibility=member.cohort.posts_default_visibility,
             created_at=now, updated_at=now,
         )

@@ -67,7 +67,7 @@ class ThingPublic(SQLModel):
 
 
 class CompletionIn(SQLModel):
-    evidence_url: str | None = None
+    evidence_url: str | None = Field(default=None, max_length=2000)
 
 
 class CompletionPublic(SQLModel):

@@ -164,13 +164,23 @@ def _require_participant(member: Member) -> None:
                           "cohort.").format(roles=", ".join(member.roles)))
 
 
+MAX_URL_LENGTH = 2000  # the column's size
+
+
 def _check_evidence_url(thing: Thing, evidence_url: str | None) -> str | None:
     value = (evidence_url or "").strip() or None
     if value is not None:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        try:
+            parts = urlsplit(value)
+            valid = parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+        except ValueError:  # e.g. an unclosed [ in the host
+            valid = False
+        if not valid:
             raise InvalidInput(_("The link to your work must be a web address starting with "
                                  "https:// or http://."))
+        if len(value) > MAX_URL_LENGTH:
+            raise InvalidInput(_("The link to your work is too long: at most {n} characters.")
+                               .format(n=MAX_URL_LENGTH))
     elif thing.evidence == Evidence.url:
         raise InvalidInput(_("This Thing asks for a link to your work: add it (evidence_url) and "
                              "mark it done again."))
@@ -205,6 +215,10 @@ def complete_thing(
                                  title=thing.title, needed=needed, words=words))
     if view.completion is not None:
         completion = view.completion
+        if (completion.approval == Approval.approved
+                and evidence_url != completion.evidence_url):
+            raise Conflict(_("Your trainer has approved “{title}” with the link you gave then; "
+                             "ask them before you change it.").format(title=thing.title))
         if view.is_returned:  # done again after the trainer returned it: ask them again
             completion.approval = Approval.pending
             completion.completed_at = now

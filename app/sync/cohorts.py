@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from app.programs.schedule import thing_window
-from app.sync.reader import EMAIL, SLUG, Position, Problem, Source
+from app.sync.reader import EMAIL, NAME_TEXT, SLUG, Position, Problem, Source
 
 COHORT_KEYS = (
     "id", "program", "title", "timezone", "starts", "ends", "final_session", "organizations",
@@ -203,7 +203,7 @@ def _read_posts(src: Source, node: Node, spec: CohortSpec) -> None:
 def _read_organizations(src: Source, node: Node | None) -> list[str]:
     names: list[str] = []
     for i, item in enumerate(src.sequence(node, "organizations") or [] if node else []):
-        name = src.text(item, f"organizations[{i}]")
+        name = src.text(item, f"organizations[{i}]", NAME_TEXT)
         if name is None:
             continue
         if name in names:
@@ -224,7 +224,7 @@ def _read_staff(src: Source, node: Node | None, where: str) -> list[PersonSpec]:
             if not keys or "email" not in keys:
                 continue
             email = src.email(keys["email"], f"{at}.email")
-            name = src.text(keys["name"], f"{at}.name") if "name" in keys else None
+            name = src.text(keys["name"], f"{at}.name", NAME_TEXT) if "name" in keys else None
         else:
             email = src.email(item, at)
         if email:
@@ -262,9 +262,9 @@ def _read_participants(src: Source, node: Node | None) -> list[PersonSpec]:
         email = src.email(keys["email"], f"{at}.email")
         person = PersonSpec(email=email or "", name=None, position=src.position(keys["email"]))
         if "name" in keys:
-            person.name = src.text(keys["name"], f"{at}.name")
+            person.name = src.text(keys["name"], f"{at}.name", NAME_TEXT)
         if "organization" in keys:
-            person.organization = src.text(keys["organization"], f"{at}.organization")
+            person.organization = src.text(keys["organization"], f"{at}.organization", NAME_TEXT)
         if "group" in keys:
             person.group = src.slug(keys["group"], f"{at}.group")
         if email:
@@ -322,6 +322,12 @@ def _read_roster(src: Source, node: Node, cohort_path: Path) -> list[PersonSpec]
             if not EMAIL.fullmatch(email):
                 problem(line, f"email: expected an e-mail address like name@example.org; "
                               f"got {values.get('email') or ''!r}")
+                continue
+            too_long = [(h, n) for h, n in (("email", 320), ("name", NAME_TEXT),
+                                             ("organization", NAME_TEXT), ("group", 100))
+                        if len(values.get(h) or "") > n]
+            if too_long:
+                problem(line, f"{too_long[0][0]}: too long: at most {too_long[0][1]} characters")
                 continue
             group = values.get("group")
             if group and not SLUG.fullmatch(group):

@@ -92,7 +92,8 @@ def read_program(src: Source, root: Node, keys: dict[str, Node]) -> ProgramSpec 
         spec_kwargs["version"] = src.integer(keys["version"], "version", minimum=1, maximum=1_000_000)
     for name in ("summary", "description", "purpose"):
         if name in keys:
-            spec_kwargs[name] = src.localized(keys[name], name, tr, name, language) or ""
+            spec_kwargs[name] = src.localized(keys[name], name, tr, name, language,
+                                              max_len=None) or ""
 
     themes = _read_themes(src, keys.get("themes"), language)
     theme_keys = {t.key for t in themes}
@@ -220,7 +221,8 @@ def _read_thing(
     if "minutes" in keys:
         thing.minutes = src.integer(keys["minutes"], f"{where}.minutes", minimum=1, maximum=10_000)
     if "body" in keys:
-        thing.body = src.localized(keys["body"], f"{where}.body", tr, "body", language) or ""
+        thing.body = src.localized(keys["body"], f"{where}.body", tr, "body", language,
+                                   max_len=None) or ""
     if "links" in keys:
         thing.links = _read_links(src, keys["links"], f"{where}.links")
     if "reflection" in keys:
@@ -263,7 +265,7 @@ def _read_reflection(
         return
     if "prompt" in keys:
         thing.reflection_prompt = src.localized(keys["prompt"], f"{where}.prompt", tr,
-                                                "reflection_prompt", language)
+                                                "reflection_prompt", language, max_len=None)
     if "required" in keys:
         thing.reflection_required = bool(src.boolean(keys["required"], f"{where}.required"))
     if "min_words" in keys:

@@ -22,6 +22,9 @@ SLUG = re.compile(r"[a-z0-9-]+")
 EMAIL = re.compile(r"[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"'.]+")
 LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
+SHORT_TEXT = 300  # titles; the columns hold this much
+NAME_TEXT = 200  # people's names and organisations
+
 _TAG = "tag:yaml.org,2002:"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -172,7 +175,8 @@ class Source:
             return None
         return node
 
-    def text(self, node: Node, where: str) -> str | None:
+    def text(self, node: Node, where: str, max_len: int | None = SHORT_TEXT) -> str | None:
+        """Plain text; short by default (titles, names), `max_len=None` for instructions."""
         scalar = self.scalar(node, where, "text")
         if scalar is None:
             return None
@@ -180,22 +184,25 @@ class Source:
         if not value:
             self.error(node, where, "expected text; got an empty string")
             return None
+        if max_len is not None and len(value) > max_len:
+            self.error(node, where, f"too long: at most {max_len} characters; got {len(value)}")
+            return None
         return value
 
     def localized(
         self, node: Node, where: str, translations: dict[str, Any], field_name: str,
-        language: str | None = None,
+        language: str | None = None, max_len: int | None = SHORT_TEXT,
     ) -> str | None:
         """Text, or a map of language code to text ({en: ..., da: ...})."""
         if not isinstance(node, MappingNode):
-            return self.text(node, where)
+            return self.text(node, where, max_len)
         values: dict[str, str] = {}
         for key_node, value_node in node.value:
             code = key_node.value if isinstance(key_node, ScalarNode) else ""
             if not LANGUAGE.fullmatch(code):
                 self.error(key_node, where, f"expected a language code like en or da; got {show(key_node)}")
                 continue
-            text = self.text(value_node, _join(where, code))
+            text = self.text(value_node, _join(where, code), max_len)
             if text is not None:
                 values[code] = text
         if not values:
@@ -208,7 +215,7 @@ class Source:
         return next(iter(values.values()))
 
     def slug(self, node: Node, where: str) -> str | None:
-        value = self.text(node, where)
+        value = self.text(node, where, max_len=100)
         if value is not None and not SLUG.fullmatch(value):
             self.error(node, where, "expected an id of lower-case letters, digits and hyphens "
                                     f"(like team-1); got {value!r}")
@@ -216,7 +223,7 @@ class Source:
         return value
 
     def email(self, node: Node, where: str) -> str | None:
-        value = self.text(node, where)
+        value = self.text(node, where, max_len=320)
         if value is None:
             return None
         if not EMAIL.fullmatch(value):
@@ -313,7 +320,7 @@ class Source:
             return None
 
     def url(self, node: Node, where: str) -> str | None:
-        value = self.text(node, where)
+        value = self.text(node, where, max_len=2000)
         if value is None:
             return None
         try:

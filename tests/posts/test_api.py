@@ -105,3 +105,12 @@ def test_a_post_id_too_large_for_the_database_is_a_clear_422_not_a_500(
                           headers=token_for(db, "anna@example.org"))
     assert response.status_code == 422
     assert "post_id" in response.json()["detail"]
+
+
+def test_a_post_without_a_title_or_text_is_refused(client: TestClient, db: Session) -> None:
+    load_standard(db)
+    response = client.post("/api/v1/cohorts/testcohort/posts",
+                           json={"title": "   ", "body": "  "},
+                           headers=token_for(db, "anna@example.org"))
+    assert response.status_code == 422
+    assert response.json()["detail"] == "A post needs a title and some text."

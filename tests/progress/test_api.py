@@ -317,3 +317,12 @@ def test_openapi_document_lists_the_paths(client: TestClient) -> None:
     ]:
         assert method in paths.get(path, {}), f"{method.upper()} {path} missing"
     assert not any(p.startswith("/c/") or p in ("/login", "/demo") for p in paths)
+
+
+def test_a_malformed_evidence_link_is_a_422_not_a_500(client: TestClient, db: Session) -> None:
+    load_standard(db)
+    response = client.put("/api/v1/cohorts/testcohort/things/screencast/completion",
+                          json={"evidence_url": "http://[x/"},
+                          headers=token_for(db, "anna@example.org"))
+    assert response.status_code == 422
+    assert "link to your work" in response.json()["detail"]

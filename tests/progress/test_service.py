@@ -265,3 +265,21 @@ def test_marking_a_url_thing_done_again_without_a_link_keeps_the_link(db: Sessio
     again = complete(db, anna, "screencast")
     assert again.completion is not None
     assert again.completion.evidence_url == "https://example.org/mine"
+
+
+@pytest.mark.parametrize("bad", ["http://[x/", "https://example.org/" + "a" * 2000])
+def test_a_malformed_or_overlong_link_is_refused_clearly(db: Session, anna, bad: str) -> None:
+    with pytest.raises(InvalidInput, match="link to your work"):
+        complete(db, anna, "screencast", evidence_url=bad)
+
+
+def test_the_link_of_an_approved_thing_cannot_be_swapped_afterwards(db: Session, anna) -> None:
+    view = complete(db, anna, "plan", evidence_url="https://example.org/plan-v1")
+    assert view.completion is not None
+    view.completion.approval = Approval.approved
+    db.commit()
+    with pytest.raises(Conflict, match="approved"):
+        complete(db, anna, "plan", evidence_url="https://example.org/plan-v2")
+    again = complete(db, anna, "plan")  # marking done again without a new link is fine
+    assert again.completion is not None
+    assert again.completion.evidence_url == "https://example.org/plan-v1"

@@ -166,3 +166,12 @@ def test_a_roster_may_hold_everyone(tmp_path: Path) -> None:
     bundle = write_set(tmp_path, roster, inline=[])
     assert bundle.ok, bundle.problems
     assert len(bundle.cohorts[0].participants) == 300
+
+
+def test_a_name_too_long_in_the_roster_is_reported_on_its_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "roster.csv").write_text("email,name\nok@example.org,Ok\nlong@example.org," +
+                                         "N" * 201 + "\n")
+    (tmp_path / "program.yaml").write_text(PROGRAM)
+    (tmp_path / "cohort.yaml").write_text(cohort_yaml() + "participants_csv: roster.csv\n")
+    problems = [str(p) for p in validate_paths([tmp_path]).problems]
+    assert problems == [f"{tmp_path / 'roster.csv'}:3: name: too long: at most 200 characters"]

@@ -462,3 +462,10 @@ def test_an_invalid_thing_does_not_make_the_completion_rule_look_unmeetable() ->
     assert validate(rule).ok
     messages = [str(p) for p in validate(broken).problems]
     assert len(messages) == 1 and "evidence: expected one of" in messages[0], messages
+
+
+def test_a_title_too_long_for_the_database_is_reported_with_its_place() -> None:
+    long_title = "T" * 301
+    messages = [str(p) for p in validate(PROGRAM.replace("title: Test programme",
+                                                          f"title: {long_title}")).problems]
+    assert messages == ["file0.yaml:3:8: title: too long: at most 300 characters; got 301"]
