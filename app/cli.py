@@ -144,8 +144,15 @@ def serve(
         raise typer.Exit(1) from None
     engine = _ready_engine(settings)
     if settings.demo:
-        from app.demo import DemoError, is_empty, load_demo
+        from app.demo import DemoError, foreign_cohorts, is_empty, load_demo
 
+        foreign = foreign_cohorts(engine, settings.programs_dir)
+        if foreign:
+            _err(f"This database holds cohorts that are not demo data ({', '.join(foreign[:5])}"
+                 f"{', ...' if len(foreign) > 5 else ''}). Demo mode lets anyone sign in as "
+                 "anyone, so it only runs on demo data: point TING_DATABASE_URL at a new file, "
+                 "for example sqlite:///./ting-demo.db.")
+            raise typer.Exit(1)
         if is_empty(engine):
             try:
                 lines = load_demo(engine, settings.programs_dir)

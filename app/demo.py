@@ -59,6 +59,16 @@ def is_empty(engine: Engine) -> bool:
         return session.exec(select(Program.id).limit(1)).first() is None
 
 
+def foreign_cohorts(engine: Engine, programs_dir: Path) -> list[str]:
+    """Cohorts in the database that the demo files do not define: real people's data.
+    The demo login would let anyone sign in as them, so demo mode refuses such a database."""
+    bundle = validate_paths([programs_dir])
+    demo_keys = {c.key for c in bundle.cohorts}
+    with Session(engine) as session:
+        keys = session.exec(select(Cohort.key)).all()
+    return sorted(k for k in keys if k not in demo_keys)
+
+
 def load_demo(engine: Engine, programs_dir: Path, *, today: date | None = None) -> list[str]:
     """Import the demo data; returns what was imported, one line per change."""
     today = today or datetime.now(UTC).date()

@@ -104,11 +104,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return render_error(request, 400, detail)
 
     async def unexpected_error(request: Request, exc: Exception) -> Response:
+        from app.main import SECURITY_HEADERS  # this handler runs outside that middleware
+
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         detail = _("Something went wrong on our side. Please try again in a moment.")
-        if wants_json(request):
-            return JSONResponse({"detail": detail}, 500)
-        return render_error(request, 500, detail)
+        response = (JSONResponse({"detail": detail}, 500) if wants_json(request)
+                    else render_error(request, 500, detail))
+        response.headers.update(SECURITY_HEADERS)
+        return response
 
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

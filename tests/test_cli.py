@@ -318,3 +318,11 @@ def test_serve_with_a_short_secret_key_refuses(ting: Ting) -> None:
     result = ting("serve", "--port", "1", TING_SECRET_KEY="short")
     assert result.returncode == 1
     assert "TING_SECRET_KEY is too short" in result.stderr
+
+
+def test_demo_mode_refuses_a_database_with_real_cohorts(ting: Ting, yaml_set: Path) -> None:
+    assert ting("import", yaml_set).returncode == 0  # a cohort that is not demo data
+    result = ting("serve", "--demo", "--port", "1")
+    assert result.returncode == 1
+    assert "not demo data (testcohort)" in result.stderr
+    assert "lets anyone sign in as anyone" in result.stderr

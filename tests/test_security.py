@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.config import ConfigurationError, Settings
+from app.db import make_engine
 from app.main import create_app
 from tests.conftest import TEST_SECRET
 from tests.factories import (
@@ -399,3 +401,18 @@ def test_an_htmx_request_without_a_session_sends_the_whole_page_to_sign_in(
 def test_the_openapi_document_declares_bearer_tokens(client: TestClient) -> None:
     schemes = client.get("/api/v1/openapi.json").json()["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
+
+
+def test_an_unexpected_failure_is_a_plain_500_with_the_security_headers(tmp_path: Path) -> None:
+    # a real failure: a database that was never migrated
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    app = create_app(Settings(database_url=url, secret_key=TEST_SECRET, _env_file=None),  # type: ignore[call-arg]
+                     engine=make_engine(url))
+    with TestClient(app, raise_server_exceptions=False) as browserless:
+        response = browserless.get("/api/v1/me", headers={"Authorization": "Bearer ting_x"})
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "Something went wrong on our side. Please try again in a moment."}
+    assert "Traceback" not in response.text
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"

@@ -132,6 +132,13 @@ def _sync_program(session: Session, spec: ProgramSpec, changes: list[Change], no
         changes.append(Change("remove", "theme", f"{spec.key}/{theme.key}"))
 
     things = {t.key: t for t in session.exec(select(Thing).where(Thing.program_id == program.id))}
+    # a move is news when Things kept in both versions stand in another order; renumbering
+    # because a Thing was added or removed is not
+    listed = [t.key for t in spec.things]
+    before_order = [t.key for t in sorted(things.values(), key=lambda t: t.position)
+                    if t.archived_at is None and t.key in listed]
+    after_order = [key for key in listed if key in before_order]
+    reordered = before_order != after_order
     for position, thing_spec in enumerate(spec.things, start=1):
         thing_values: dict[str, Any] = {
             "position": position, "title": thing_spec.title, "kind": thing_spec.kind,
@@ -153,14 +160,16 @@ def _sync_program(session: Session, spec: ProgramSpec, changes: list[Change], no
             thing.archived_at = None
             changes.append(Change("restore", "Thing", name, "its progress is back"))
         changed = _assign(thing, thing_values)
-        if changed and changed != ["position"]:  # a new place in the order is not news
+        if changed and changed != ["position"]:  # moves are reported once, below
             changes.append(Change("update", "Thing", name, ", ".join(_public(changed))))
     for thing in things.values():
         if thing.archived_at is None:
             thing.archived_at = now
             changes.append(Change("archive", "Thing", f"{spec.key}/{thing.key}",
                                   "no longer in the file; its progress is kept"))
-    if len(changes) > before or session.dirty:
+    if reordered:
+        changes.append(Change("update", "programme", spec.key, "order of Things"))
+    if len(changes) > before:
         program.updated_at = now  # the stamp that tells every process to reload its Things
     session.flush()
 

@@ -133,11 +133,11 @@ def test_editing_a_thing_title_reports_an_update(db: Session) -> None:
     assert db.exec(select(Thing).where(Thing.key == "intro")).one().title == "Say hello"
 
 
-def test_reordering_things_is_not_reported_as_a_content_change(db: Session) -> None:
+def test_reordering_things_is_reported_once_not_as_content_changes(db: Session) -> None:
     load(db, PROGRAM)
     block = "  - key: extra\n    title: Something extra\n    kind: optional\n"
     reordered = edit(PROGRAM, block, "").replace("things:\n", "things:\n" + block)
-    assert changes_of(db, reordered) == []
+    assert changes_of(db, reordered) == ["update programme testprog: order of Things"]
     assert db.exec(select(Thing).where(Thing.key == "extra")).one().position == 1
 
 
