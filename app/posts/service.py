@@ -17,6 +17,7 @@ from app.db import id_of
 from app.errors import Forbidden, InvalidInput, NotFound
 from app.i18n import _
 from app.posts.models import Post
+from app.programs import service as programs_service
 from app.programs.models import Thing
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -38,13 +39,7 @@ def _require_participant(member: Member) -> None:
 
 
 def find_thing(session: Session, *, member: Member, key: str) -> Thing:
-    thing = session.exec(
-        select(Thing).where(Thing.program_id == member.program.id, Thing.key == key,
-                            col(Thing.archived_at).is_(None))
-    ).first()
-    if thing is None:
-        raise NotFound(_("No Thing '{key}' in this cohort's programme.").format(key=key))
-    return thing
+    return programs_service.get_thing(session, program=member.program, key=key)
 
 
 def create_post(
@@ -105,7 +100,7 @@ def save_reflection(
         post.body = body
         post.word_count = count_words(body)
         post.updated_at = now
-    session.flush()
+    session.commit()
     return post
 
 

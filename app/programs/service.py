@@ -10,6 +10,8 @@ from threading import Lock
 
 from sqlmodel import Session, col, select
 
+from app.errors import NotFound
+from app.i18n import _
 from app.programs.models import Program, Theme, Thing
 
 
@@ -49,6 +51,14 @@ def curriculum(session: Session, *, program: Program) -> Curriculum:
     with _lock:
         _cache[program.id] = fresh
     return fresh
+
+
+def get_thing(session: Session, *, program: Program, key: str) -> Thing:
+    """A current (not archived) Thing of the programme, or NotFound."""
+    thing = curriculum(session, program=program).thing(key)
+    if thing is None:
+        raise NotFound(_("No Thing '{key}' in this cohort's programme.").format(key=key))
+    return thing
 
 
 def forget_all() -> None:

@@ -71,7 +71,6 @@ def save_reflection(
     try:
         thing = posts_service.find_thing(db, member=member, key=key)
         posts_service.save_reflection(db, member=member, thing=thing, body=reflection or "")
-        db.commit()
     except DomainError as exc:
         return _thing_page(request, db, member, key, status_code=exc.status_code,
                            error=exc.detail, reflection_text=reflection, evidence_url=evidence_url)
@@ -84,12 +83,8 @@ def mark_done(
     reflection: TextField = None, evidence_url: TextField = None,
 ) -> Response:
     try:
-        if reflection is not None:  # what they typed is saved even if "done" is refused
-            thing = posts_service.find_thing(db, member=member, key=key)
-            posts_service.save_reflection(db, member=member, thing=thing, body=reflection)
-            db.commit()
-        view = progress_service.complete_thing(db, member=member, key=key,
-                                               evidence_url=evidence_url)
+        view = progress_service.submit(db, member=member, key=key, reflection=reflection,
+                                       evidence_url=evidence_url)
     except DomainError as exc:
         return _thing_page(request, db, member, key, status_code=exc.status_code,
                            error=exc.detail, reflection_text=reflection, evidence_url=evidence_url)

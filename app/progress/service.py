@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.cohorts.service import Member
 from app.db import id_of
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, Forbidden, InvalidInput
 from app.i18n import _
 from app.posts import service as posts_service
 from app.programs import service as programs_service
@@ -144,9 +144,7 @@ def _sections(themes: tuple[Theme, ...], views: list[ThingView]) -> list[ThemeSe
 
 def thing_view(session: Session, *, member: Member, key: str, now: datetime | None = None) -> ThingView:
     now = now or datetime.now(UTC)
-    thing = programs_service.curriculum(session, program=member.program).thing(key)
-    if thing is None:
-        raise NotFound(_("No Thing '{key}' in this cohort's programme.").format(key=key))
+    thing = programs_service.get_thing(session, program=member.program, key=key)
     completion = _completion(session, member, thing)
     return _view(member, thing, completion, now)
 
@@ -240,6 +238,19 @@ def complete_thing(
         session.rollback()
         return thing_view(session, member=member, key=key, now=now)
     return _view(member, thing, completion, now)
+
+
+def submit(
+    session: Session, *, member: Member, key: str, reflection: str | None,
+    evidence_url: str | None, now: datetime | None = None,
+) -> ThingView:
+    """The Thing page's form: the reflection typed there is saved first, so nothing typed is
+    lost when marking the Thing done is then refused."""
+    if reflection is not None:
+        thing = programs_service.get_thing(session, program=member.program, key=key)
+        posts_service.save_reflection(session, member=member, thing=thing, body=reflection,
+                                      now=now)
+    return complete_thing(session, member=member, key=key, evidence_url=evidence_url, now=now)
 
 
 def undo_completion(
