@@ -59,7 +59,7 @@ def readable_validation_errors(errors: Sequence[Any]) -> str:
     parts = []
     for error in errors:
         location = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "request"
-        parts.append(f"{location}: {error.get('msg', 'invalid value')}")
+        parts.append(f"{location}: {error.get('msg') or _('invalid value')}")
     return "; ".join(parts)
 
 

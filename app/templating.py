@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.auth.sessions import CSRF_FIELD, csrf_token, pop_flashes
+from app.cohorts.models import role_label
 from app.config import ROOT
 from app.i18n import DEFAULT_LOCALE, translations
 
@@ -43,6 +44,7 @@ def _datetime(value: datetime | None, timezone: str = "UTC", fmt: str = "medium"
 
 
 env.filters["date"] = _date
+env.filters["role"] = role_label
 env.filters["datetime"] = _datetime
 env.globals["htmx_file"] = HTMX
 

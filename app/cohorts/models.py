@@ -8,12 +8,20 @@ from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
+from app.i18n import _
 
 
 class Role(StrEnum):
     participant = "participant"
     trainer = "trainer"
     manager = "manager"
+
+
+def role_label(role: str) -> str:
+    """A role as people read it, translated."""
+    labels = {Role.participant: _("participant"), Role.trainer: _("trainer"),
+              Role.manager: _("manager")}
+    return labels.get(role, role)  # type: ignore[call-overload]
 
 
 class Cohort(SQLModel, table=True):

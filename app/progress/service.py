@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from babel.dates import format_date
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.cohorts.models import role_label
 from app.cohorts.service import Member
 from app.db import id_of
 from app.errors import Conflict, Forbidden, InvalidInput
-from app.i18n import _
+from app.i18n import DEFAULT_LOCALE, _
 from app.posts import service as posts_service
 from app.programs import service as programs_service
 from app.programs.models import Evidence, Program, Theme, Thing, ThingKind
@@ -159,7 +161,7 @@ def _completion(session: Session, member: Member, thing: Thing) -> Completion | 
 def _require_participant(member: Member) -> None:
     if not member.is_participant:
         raise Forbidden(_("Only participants work through Things; you are {roles} in this "
-                          "cohort.").format(roles=", ".join(member.roles)))
+                          "cohort.").format(roles=", ".join(role_label(r) for r in member.roles)))
 
 
 MAX_URL_LENGTH = 2000  # the column's size
@@ -197,7 +199,7 @@ def complete_thing(
     if view.is_locked:
         assert view.window.opens_on is not None
         raise Conflict(_("“{title}” opens on {date}; you can mark it done from then.").format(
-            title=thing.title, date=view.window.opens_on.isoformat()))
+            title=thing.title, date=format_date(view.window.opens_on, "long", locale=DEFAULT_LOCALE)))
     if view.completion is not None and not (evidence_url or "").strip():
         evidence_url = view.completion.evidence_url  # marking done again keeps the link given
     evidence_url = _check_evidence_url(thing, evidence_url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from babel.dates import format_date
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -218,7 +219,7 @@ def test_locked_thing_is_409_with_a_detail_naming_the_date(client: TestClient, d
     load_standard(db, starts=starts)
     response = client.put(completion("later"), headers=token_for(db, ANNA), json={})
     assert response.status_code == 409
-    assert (starts + timedelta(days=28)).isoformat() in response.json()["detail"]
+    assert format_date(starts + timedelta(days=28), "long", locale="en") in response.json()["detail"]
 
 
 def test_missing_reflection_is_409_with_a_readable_detail(client: TestClient, db: Session) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from babel.dates import format_date
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -320,7 +321,8 @@ def test_locked_thing_can_be_read_but_has_no_done_form(client: TestClient, db: S
     assert "Mark done" not in page.text
     refused = client.post(f"{thing_url('later')}/done", data={"csrf_token": csrf})
     assert refused.status_code == 409
-    assert (starts + timedelta(days=28)).isoformat() in refused.text
+    # the date as people read it
+    assert format_date(starts + timedelta(days=28), "long", locale="en") in refused.text
 
 
 def test_a_stranger_gets_the_404_page_for_a_cohort_they_are_not_in(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlmodel import Session
 
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -45,7 +46,7 @@ def test_locked_thing_cannot_be_completed_and_the_refusal_names_the_opening_date
 ) -> None:
     with pytest.raises(Conflict) as refused:
         complete(db, anna, "later")
-    assert LATER_OPENS.isoformat() in refused.value.detail
+    assert format_date(LATER_OPENS, "long", locale="en") in refused.value.detail  # February 8, 2027
     assert "Opens later" in refused.value.detail
     assert completions_of(db, anna) == []
 
