@@ -20,5 +20,7 @@ COPY programs ./programs
 USER ting
 VOLUME ["/data"]
 EXPOSE 8000
-# Migrate, then serve. TING_SECRET_KEY must be set (the server refuses to start without it).
-CMD ["sh", "-c", "ting db upgrade && exec ting serve --host 0.0.0.0 --port 8000"]
+# TING_SECRET_KEY must be set (the server refuses to start without it). With SQLite, serve
+# migrates by itself; with PostgreSQL run `ting db upgrade` once per release, not in every
+# replica at start, so replicas never race each other's migrations.
+CMD ["ting", "serve", "--host", "0.0.0.0", "--port", "8000"]

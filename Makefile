@@ -36,7 +36,7 @@ browser:
 # PostgreSQL runs on this project's machines; start it if it has stopped.
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || \
-	  { command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; } || \
+	  { command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | tail -n 1) main start; } || \
 	  { echo "PostgreSQL is not running at 127.0.0.1:5432" >&2; exit 1; }
 
 test-sqlite: $(VENV)/.installed-dev browser

@@ -25,9 +25,5 @@ def _(message: str) -> str:
     return _active.gettext(message)
 
 
-def ngettext(singular: str, plural: str, n: int) -> str:
-    return _active.ngettext(singular, plural, n)
-
-
 def translations() -> _gettext.NullTranslations:
     return _active

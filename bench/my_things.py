@@ -1,9 +1,9 @@
 """Benchmark: the My Things page for a cohort of 10,000 participants x 23 Things.
 
 It builds the data (programme and cohort through the real import, progress in bulk), runs
-`ting serve` and a bare Starlette app with the same uvicorn settings, signs in a few hundred
-participants through the demo login, and drives both with wrk. It prints requests per second
-and the ratio My Things / bare Starlette; run it with `make bench`.
+the app with uvicorn as `ting serve` does and a bare Starlette app with the same settings,
+signs in a few hundred participants through the demo login, and drives both with wrk. It
+prints requests per second and the ratio My Things / bare Starlette; run it with `make bench`.
 """
 
 from __future__ import annotations

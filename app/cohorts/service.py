@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
-from app.cohorts.models import Cohort, CohortGroup, Membership, Role
+from app.cohorts.models import Cohort, Membership, Role
 from app.errors import NotFound
 from app.i18n import _
 from app.programs.models import Program
@@ -27,10 +27,6 @@ class Member:
     @property
     def is_participant(self) -> bool:
         return Role.participant in self.roles
-
-    @property
-    def is_staff(self) -> bool:
-        return Role.trainer in self.roles or Role.manager in self.roles
 
 
 def cohort_not_found(cohort_key: str) -> NotFound:
@@ -77,9 +73,3 @@ def my_cohorts(session: Session, *, user: User) -> list[Member]:
     for member in members.values():
         member.roles.sort(key=lambda r: list(Role).index(Role(r)))
     return list(members.values())
-
-
-def group_of(session: Session, *, member: Member) -> CohortGroup | None:
-    if member.membership.group_id is None:
-        return None
-    return session.get(CohortGroup, member.membership.group_id)

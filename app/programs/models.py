@@ -50,10 +50,6 @@ class Program(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
-    @property
-    def uses_groups(self) -> bool:
-        return self.groups_max_size is not None
-
 
 class Theme(SQLModel, table=True):
     __tablename__ = "themes"
@@ -94,7 +90,3 @@ class Thing(SQLModel, table=True):
     evidence: str = Field(default="none", max_length=10)
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     translations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
-
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None

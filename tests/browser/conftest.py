@@ -33,7 +33,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     """Debian's Chromium; never `playwright install` (it downloads a browser and fails here)."""
     if not CHROMIUM.exists():
         pytest.fail(f"The browser tests need Chromium at {CHROMIUM}: "
-                    "apt-get install -y chromium (see RECIPES.md). Not skipping on purpose.")
+                    "apt-get install -y chromium (make test does). Not skipping on purpose.")
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM)}
 
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
+from app.config import ROOT
 from tests.browser.helpers import SHORT_REFLECTION, OpenThing, find_open_thing, open_my_cohorts
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/ting-shots")
+SHOTS = ROOT / "test-results" / "screenshots"  # ignored by git; look at them after a run
 WCAG = {"runOnly": {"type": "tag",
                     "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
