@@ -164,6 +164,9 @@ def test_api_with_a_session_cookie_and_no_csrf_header_is_refused(
     assert completions_of(db, member(db, ANNA)) == []
     refused_post = client.post("/api/v1/cohorts/testcohort/posts", json={"title": "T", "body": "B"})
     assert refused_post.status_code == 403
+    refused_reflection = client.put("/api/v1/cohorts/testcohort/things/reflect/reflection",
+                                    json={"body": "Written from another site"})
+    assert refused_reflection.status_code == 403
 
     accepted = client.put(url, json={}, headers={"X-CSRF-Token": csrf})
     assert accepted.status_code == 200

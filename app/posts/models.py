@@ -35,6 +35,10 @@ class PostIn(SQLModel):
     thing: str | None = None
 
 
+class ReflectionIn(SQLModel):
+    body: str = Field(min_length=1, max_length=100_000)
+
+
 class AuthorPublic(SQLModel):
     name: str
     email: str

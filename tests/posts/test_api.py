@@ -114,3 +114,24 @@ def test_a_post_without_a_title_or_text_is_refused(client: TestClient, db: Sessi
                            headers=token_for(db, "anna@example.org"))
     assert response.status_code == 422
     assert response.json()["detail"] == "A post needs a title and some text."
+
+
+def test_the_api_edits_my_reflection_on_a_thing_like_the_thing_page_does(
+    client: TestClient, db: Session
+) -> None:
+    load_standard(db)
+    headers = token_for(db, "anna@example.org")
+    url = "/api/v1/cohorts/testcohort/things/reflect/reflection"
+    first = client.put(url, json={"body": "Too short."}, headers=headers)
+    assert first.status_code == 200 and first.json()["thing"] == "reflect"
+    refused = client.put("/api/v1/cohorts/testcohort/things/reflect/completion", headers=headers)
+    assert refused.status_code == 409
+    second = client.put(url, json={"body": "Now I have written quite enough words here."},
+                        headers=headers)
+    assert second.json()["id"] == first.json()["id"]  # the same reflection, rewritten
+    done = client.put("/api/v1/cohorts/testcohort/things/reflect/completion", headers=headers)
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    blank = client.put(url, json={"body": "   "}, headers=headers)
+    assert blank.status_code == 422 and blank.json()["detail"] == "A reflection needs some text."
+    assert client.put("/api/v1/cohorts/testcohort/things/nope/reflection", json={"body": "x"},
+                      headers=headers).status_code == 404

@@ -112,6 +112,7 @@ def test_a_stranger_gets_404_and_no_data_for_a_cohort_they_are_not_in(
         client.delete(completion("intro"), headers=stranger),
         client.post("/api/v1/cohorts/testcohort/posts", headers=stranger,
                     json={"title": "Hi", "body": "Sneaky"}),
+        client.put(f"{THINGS}/reflect/reflection", headers=stranger, json={"body": "Sneaky"}),
     ):
         assert response.status_code == 404, response.text
         assert isinstance(response.json()["detail"], str)
