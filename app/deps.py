@@ -101,3 +101,10 @@ async def cohort_member(cohort: str, user: CurrentUser, db: SessionDep) -> Membe
 
 
 CohortMember = Annotated[Member, Depends(cohort_member)]
+
+
+async def cohort_participant(member: CohortMember) -> Member:
+    return cohorts_service.require_participant(member)
+
+
+CohortParticipant = Annotated[Member, Depends(cohort_participant)]

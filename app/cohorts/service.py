@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
-from app.cohorts.models import Cohort, Membership, Role
-from app.errors import NotFound
+from app.cohorts.models import Cohort, Membership, Role, role_label
+from app.errors import Forbidden, NotFound
 from app.i18n import _
 from app.programs.models import Program
 
@@ -27,6 +27,15 @@ class Member:
     @property
     def is_participant(self) -> bool:
         return Role.participant in self.roles
+
+
+def require_participant(member: Member) -> Member:
+    """Things, reflections and posts are the participants' own; trainers and managers see."""
+    if not member.is_participant:
+        roles = ", ".join(role_label(r) for r in member.roles)
+        raise Forbidden(_("Only this cohort's participants can do that; you are {roles} in it.")
+                        .format(roles=roles))
+    return member
 
 
 def cohort_not_found(cohort_key: str) -> NotFound:

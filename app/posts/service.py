@@ -12,9 +12,9 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.cohorts.models import Cohort, Membership, Role
-from app.cohorts.service import Member
+from app.cohorts.service import Member, require_participant
 from app.db import id_of
-from app.errors import Forbidden, InvalidInput, NotFound
+from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.posts.models import Post
 from app.programs import service as programs_service
@@ -33,11 +33,6 @@ def plain_html(text: str) -> str:
     return "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
-def _require_participant(member: Member) -> None:
-    if not member.is_participant:
-        raise Forbidden(_("Only participants of this cohort can write posts in it."))
-
-
 def find_thing(session: Session, *, member: Member, key: str) -> Thing:
     return programs_service.get_thing(session, program=member.program, key=key)
 
@@ -46,7 +41,7 @@ def create_post(
     session: Session, *, member: Member, title: str, body: str, thing_key: str | None = None,
     now: datetime | None = None,
 ) -> Post:
-    _require_participant(member)
+    require_participant(member)
     title = title.strip()
     if not title or not body.strip():
         raise InvalidInput(_("A post needs a title and some text."))
@@ -83,7 +78,7 @@ def save_reflection(
     session: Session, *, member: Member, thing: Thing, body: str, now: datetime | None = None
 ) -> Post | None:
     """Create or update the reflection on a Thing. Blank text leaves an existing one alone."""
-    _require_participant(member)
+    require_participant(member)
     if not body.strip():
         return reflection_for(session, member=member, thing=thing)
     now = now or datetime.now(UTC)

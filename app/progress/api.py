@@ -5,10 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
-from app.cohorts.service import Member
-from app.deps import CohortMember, SessionDep
-from app.errors import Forbidden
-from app.i18n import _
+from app.deps import CohortParticipant, SessionDep
 from app.progress import service as progress_service
 from app.progress.models import CompletionIn, CompletionPublic, ThingPublic
 from app.progress.service import ThingView
@@ -21,12 +18,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "not signed in"}
 
 class Problem(BaseModel):
     detail: str
-
-
-def _participant(member: Member) -> Member:
-    if not member.is_participant:
-        raise Forbidden(_("Only participants have Things to do in this cohort."))
-    return member
 
 
 def thing_public(view: ThingView) -> ThingPublic:
@@ -44,15 +35,15 @@ def thing_public(view: ThingView) -> ThingPublic:
 
 
 @router.get("/cohorts/{cohort}/things", response_model=list[ThingPublic], responses=ERRORS)
-def list_things(member: CohortMember, db: SessionDep) -> list[ThingPublic]:
+def list_things(member: CohortParticipant, db: SessionDep) -> list[ThingPublic]:
     """My Things in programme order, with dates in the cohort's time zone and my status."""
-    overview = progress_service.my_things(db, member=_participant(member))
+    overview = progress_service.my_things(db, member=member)
     return [thing_public(v) for v in overview.things]
 
 
 @router.get("/cohorts/{cohort}/things/{key}", response_model=ThingPublic, responses=ERRORS)
-def get_thing(key: str, member: CohortMember, db: SessionDep) -> ThingPublic:
-    return thing_public(progress_service.thing_view(db, member=_participant(member), key=key))
+def get_thing(key: str, member: CohortParticipant, db: SessionDep) -> ThingPublic:
+    return thing_public(progress_service.thing_view(db, member=member, key=key))
 
 
 @router.put(
@@ -62,11 +53,11 @@ def get_thing(key: str, member: CohortMember, db: SessionDep) -> ThingPublic:
                422: {"model": Problem, "description": "the evidence link is missing or invalid"}},
 )
 def complete(
-    key: str, member: CohortMember, db: SessionDep, body: CompletionIn | None = None
+    key: str, member: CohortParticipant, db: SessionDep, body: CompletionIn | None = None
 ) -> CompletionPublic:
     """Mark a Thing done. Doing it twice changes nothing (but may update the evidence link)."""
     view = progress_service.complete_thing(
-        db, member=_participant(member), key=key, evidence_url=body.evidence_url if body else None)
+        db, member=member, key=key, evidence_url=body.evidence_url if body else None)
     assert view.completion is not None
     return CompletionPublic(thing=key, status=view.status,
                             completed_at=view.completion.completed_at,
@@ -75,7 +66,7 @@ def complete(
 
 
 @router.delete("/cohorts/{cohort}/things/{key}/completion", status_code=204, responses=ERRORS)
-def undo(key: str, member: CohortMember, db: SessionDep) -> Response:
+def undo(key: str, member: CohortParticipant, db: SessionDep) -> Response:
     """Take back "done"; the reflection stays."""
-    progress_service.undo_completion(db, member=_participant(member), key=key)
+    progress_service.undo_completion(db, member=member, key=key)
     return Response(status_code=204)

@@ -10,10 +10,9 @@ from babel.dates import format_date
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.cohorts.models import role_label
-from app.cohorts.service import Member
+from app.cohorts.service import Member, require_participant
 from app.db import id_of
-from app.errors import Conflict, Forbidden, InvalidInput
+from app.errors import Conflict, InvalidInput
 from app.i18n import DEFAULT_LOCALE, _
 from app.posts import service as posts_service
 from app.programs import service as programs_service
@@ -158,12 +157,6 @@ def _completion(session: Session, member: Member, thing: Thing) -> Completion | 
     ).first()
 
 
-def _require_participant(member: Member) -> None:
-    if not member.is_participant:
-        raise Forbidden(_("Only participants work through Things; you are {roles} in this "
-                          "cohort.").format(roles=", ".join(role_label(r) for r in member.roles)))
-
-
 MAX_URL_LENGTH = 2000  # the column's size
 
 
@@ -192,7 +185,7 @@ def complete_thing(
     now: datetime | None = None,
 ) -> ThingView:
     """Mark a Thing done; idempotent. Refused while locked or without the reflection it needs."""
-    _require_participant(member)
+    require_participant(member)
     now = now or datetime.now(UTC)
     view = thing_view(session, member=member, key=key, now=now)
     thing = view.thing
@@ -259,7 +252,7 @@ def undo_completion(
     session: Session, *, member: Member, key: str, now: datetime | None = None
 ) -> ThingView:
     """Take back "done". An approved Thing stays done: the trainer signed it off."""
-    _require_participant(member)
+    require_participant(member)
     now = now or datetime.now(UTC)
     view = thing_view(session, member=member, key=key, now=now)
     if view.completion is None:
