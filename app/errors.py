@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import _
+from app.security import SECURITY_HEADERS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -104,13 +105,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return render_error(request, 400, detail)
 
     async def unexpected_error(request: Request, exc: Exception) -> Response:
-        from app.main import SECURITY_HEADERS  # this handler runs outside that middleware
-
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         detail = _("Something went wrong on our side. Please try again in a moment.")
         response = (JSONResponse({"detail": detail}, 500) if wants_json(request)
                     else render_error(request, 500, detail))
-        response.headers.update(SECURITY_HEADERS)
+        response.headers.update(SECURITY_HEADERS)  # made outside the headers middleware
         return response
 
     app.add_exception_handler(DomainError, domain_error)
