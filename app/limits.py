@@ -1,0 +1,9 @@
+"""How much of anything Ting accepts, in one place, for every face (HTML forms, the JSON API,
+YAML and CSV files). A value past a limit is refused with a message, never cut short."""
+
+from __future__ import annotations
+
+# Text people type.
+POST_TITLE_CHARS = 300
+POST_BODY_CHARS = 100_000  # a reflection or post; about 15,000 words
+URL_CHARS = 2000  # evidence links; the column's size
