@@ -50,6 +50,7 @@ test: test-sqlite test-postgres
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy app
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || { \

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from app import db as ting_db
+from app.auth import service as auth_service
 from app.config import ConfigurationError, Settings, get_settings
+from app.demo import DemoError, foreign_cohorts, is_empty, load_demo
 from app.errors import DomainError
 from app.sync import service as sync_service
 from app.sync.cohorts import ProgramFacts
@@ -44,8 +49,6 @@ def _ready_engine(settings: Settings) -> Engine:
     if engine.dialect.name == "sqlite":
         ting_db.upgrade(engine)
         return engine
-    from alembic.script import ScriptDirectory
-
     head = ScriptDirectory.from_config(ting_db.alembic_config(engine)).get_current_head()
     if ting_db.current_revision(engine) != head:
         _err("The database schema is not up to date. Run: ting db upgrade")
@@ -102,16 +105,12 @@ def import_(
     """Validate, then add or update programmes and cohorts in one transaction."""
     settings = get_settings()
     engine = _ready_engine(settings)
-    with Session(engine, expire_on_commit=False) as session:
+    with ting_db.unit_of_work(engine, commit=not dry_run) as session:
         bundle = validate_paths(paths, lookup=lambda key: sync_service.program_facts(session, key))
         if not bundle.ok:
             _report(bundle)
             raise typer.Exit(1)
         changes = sync_service.apply_bundle(session, bundle=bundle)
-        if dry_run:
-            session.rollback()
-        else:
-            session.commit()
     if not changes:
         typer.echo("No changes: the database already matches these files.")
         return
@@ -131,10 +130,10 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Run the web server (migrating an SQLite database first)."""
-    import uvicorn
-
     if demo:
         os.environ["TING_DEMO"] = "true"
+        # one key for every worker of this run, made now: demo mode has no key of its own
+        os.environ.setdefault("TING_SECRET_KEY", secrets.token_urlsafe(48))
         get_settings.cache_clear()
     settings = get_settings()
     try:
@@ -144,8 +143,6 @@ def serve(
         raise typer.Exit(1) from None
     engine = _ready_engine(settings)
     if settings.demo:
-        from app.demo import DemoError, foreign_cohorts, is_empty, load_demo
-
         foreign = foreign_cohorts(engine, settings.programs_dir)
         if foreign:
             _err(f"This database holds cohorts that are not demo data ({', '.join(foreign[:5])}"
@@ -173,14 +170,12 @@ def token_create(
 ) -> None:
     """Print a new personal access token acting as EMAIL (shown once)."""
     engine = _ready_engine(get_settings())
-    with Session(engine) as session:
-        try:
-            from app.auth import service as auth_service
-
+    try:
+        with ting_db.unit_of_work(engine) as session:
             _token, plain = auth_service.create_token(session, email=email, name=name)
-        except DomainError as exc:
-            _err(exc.detail)
-            raise typer.Exit(1) from None
+    except DomainError as exc:
+        _err(exc.detail)
+        raise typer.Exit(1) from None
     _err(f"Token '{name}' for {email.strip().lower()}; it is shown only now:")
     typer.echo(plain)
 

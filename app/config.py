@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,8 +11,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Used only in demo mode, where nothing real is protected; never outside it.
-DEMO_SECRET_KEY = "ting-demo-mode-only-not-secret"
+
+
+@lru_cache(maxsize=1)
+def demo_secret_key() -> str:
+    """Demo mode without TING_SECRET_KEY: a key made for this process, never one in the code
+    (a published key would let anyone sign cookies). `ting serve --demo` shares one with its
+    workers through the environment."""
+    return secrets.token_urlsafe(48)
 
 
 class ConfigurationError(RuntimeError):
@@ -47,7 +54,7 @@ class Settings(BaseSettings):
                 )
             return self.secret_key
         if self.demo:
-            return DEMO_SECRET_KEY
+            return demo_secret_key()
         raise ConfigurationError(
             "TING_SECRET_KEY is not set. Ting signs sessions with it and will not start "
             "without one outside demo mode. Make one with:\n"

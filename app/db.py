@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import Engine, make_url
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import CheckConstraint, DateTime, MetaData, String, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from app.config import ROOT
 
@@ -107,8 +114,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -125,3 +130,107 @@ def id_of(row: Any) -> int:
     if row.id is None:
         raise ValueError(f"{type(row).__name__} has no id yet; flush the session first")
     return int(row.id)
+
+
+# -- the domain's words in columns ----------------------------------------------------------
+
+
+class StrEnumType(TypeDecorator[StrEnum]):
+    """A StrEnum stored as its text, handed back as the enum (never a bare string)."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int) -> None:
+        super().__init__(length=length)
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: Any, dialect: Any) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
+
+def enum_check(column: str, enum: type[StrEnum]) -> CheckConstraint:
+    """The CHECK constraint that keeps a column to an enum's values, named after the column."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return CheckConstraint(f"{column} IN ({values})", name=column)
+
+
+# -- units of work --------------------------------------------------------------------------
+
+SessionFactory = Callable[[], Session]
+_WROTE = "ting_wrote"
+_LOOP_THREAD = "ting_loop_thread"
+
+
+def session_factory(bind: Engine | Connection) -> SessionFactory:
+    """Sessions for requests and commands. Bound to a connection (tests), each session works
+    in a savepoint of that connection's transaction, so a test can roll everything back."""
+    if isinstance(bind, Connection):
+        return lambda: Session(bind=bind, expire_on_commit=False,
+                               join_transaction_mode="create_savepoint")
+    return lambda: Session(bind, expire_on_commit=False)
+
+
+def has_writes(session: Session) -> bool:
+    """Whether this unit of work changed anything, so that it has something to commit."""
+    return bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes_on_the_event_loop(session: Session, _context: Any, _instances: Any) -> None:
+    _check_off_the_event_loop(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_write(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _check_off_the_event_loop(state.session)
+        state.session.info[_WROTE] = True
+
+
+def mark_event_loop_session(session: Session) -> None:
+    """A request's session is made on the event loop's thread; note which thread that is."""
+    session.info[_LOOP_THREAD] = threading.get_ident()
+
+
+def _check_off_the_event_loop(session: Any) -> None:
+    """A write may wait for a lock; on the event loop that would stall every request."""
+    if session.info.get(_LOOP_THREAD) == threading.get_ident():
+        raise RuntimeError("a database write on the event loop: make the route or dependency "
+                           "that writes a plain `def`, so it runs in the thread pool")
+
+
+@contextmanager
+def unit_of_work(engine: Engine, *, commit: bool = True) -> Iterator[Session]:
+    """One transaction for a command (import, demo, token): committed at the end when all went
+    well (and `commit` is true), otherwise rolled back. Services inside only flush."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+
+
+def insert_or_ignore(session: Session, row: SQLModel) -> bool:
+    """Insert a row unless it would break a unique constraint (someone else was first);
+    returns whether it was inserted. No exception, so the unit of work stays usable."""
+    table = type(row).__table__  # type: ignore[attr-defined]
+    values = {c.name: getattr(row, c.key) for c in table.columns if getattr(row, c.key) is not None}
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    result = session.execute(statement)
+    session.info[_WROTE] = True
+    return bool(result.rowcount)  # type: ignore[attr-defined]

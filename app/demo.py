@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.auth.models import User
 from app.cohorts.models import Cohort, Membership, Role
 from app.cohorts.service import get_member
+from app.db import unit_of_work
 from app.errors import DomainError
 from app.posts import service as posts_service
 from app.programs.models import Program
@@ -78,9 +79,8 @@ def load_demo(engine: Engine, programs_dir: Path, *, today: date | None = None) 
                         "\n".join(str(p) for p in bundle.problems))
     starts = today - timedelta(weeks=DEMO_WEEKS_IN)
     bundle.cohorts = [shift_cohort(c, starts) for c in bundle.cohorts]
-    with Session(engine, expire_on_commit=False) as session:
+    with unit_of_work(engine) as session:
         changes = sync_service.apply_bundle(session, bundle=bundle)
-        session.commit()
         _make_progress(session)
     return sync_service.summarise(changes)
 
@@ -99,15 +99,14 @@ def _make_progress(session: Session) -> None:
         overview = progress_service.my_things(session, member=member)
         available = [v for v in overview.things if v.status != ThingStatus.locked]
         for view in available[: round(len(available) * eagerness)]:
-            if view.thing.evidence == "approval":
-                continue
+            if view.needs_approval:
+                continue  # left for the trainer's desk
             try:
-                if view.thing.reflection_required or view.thing.reflection_prompt:
-                    posts_service.save_reflection(session, member=member, thing=view.thing,
+                if view.takes_reflection:
+                    posts_service.save_reflection(session, member=member, key=view.thing.key,
                                                   body=SAMPLE_REFLECTION)
-                    session.commit()
                 evidence = ("https://example.org/work/" + view.thing.key
-                            if view.thing.evidence == "url" else None)
+                            if view.asks_for_link else None)
                 progress_service.complete_thing(session, member=member, key=view.thing.key,
                                                 evidence_url=evidence)
             except DomainError:

@@ -1,83 +1,65 @@
-"""Dependencies that make route signatures read like prose."""
+"""Dependencies every route shares: the request's unit of work, CSRF, and one rule for text
+that no database can store. Domain dependencies live in each domain's `deps.py`."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
-from typing import Annotated
+from contextlib import suppress
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Path, Request
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
-from app.auth import service as auth_service
-from app.auth.models import User
-from app.auth.sessions import CSRF_FIELD, CSRF_HEADER, csrf_matches, session_user_id
-from app.cohorts import service as cohorts_service
-from app.cohorts.service import Member
-from app.errors import Forbidden, NotSignedIn, wants_json
+from app.db import has_writes, mark_event_loop_session
+from app.errors import BadRequest, Forbidden
 from app.i18n import _
+from app.limits import ROW_ID_MAX
+from app.security import CSRF_FIELD, CSRF_HEADER, csrf_matches, session_user_id
 
-UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-# These dependencies run on the event loop: each is one indexed read, cheaper than a hand-off
-# to the thread pool. That is safe only because app.main.ConcurrencyLimit admits no more
-# requests than the pool has connections, so taking a connection never waits; and reads do
-# not wait on locks (SQLite in WAL mode, PostgreSQL SELECT). Routes that write stay plain
-# `def` and run in the thread pool, so a write waiting on a lock never blocks the loop.
+# The request's unit of work. It runs on the event loop: opening a session and reading are
+# cheap, and app.main.ConcurrencyLimit admits no more requests than the pool has connections,
+# so taking a connection never waits. Writing may wait for a lock, so routes that write are
+# plain `def` (the thread pool), the commit is handed to the thread pool too, and a write on
+# the loop's thread is refused (app.db).
 async def get_db(request: Request) -> AsyncIterator[Session]:
-    session = Session(request.app.state.engine, expire_on_commit=False)
+    """A session for this request: committed once after the route returns, rolled back if it
+    raises; services only flush."""
+    session = request.app.state.sessions()
+    mark_event_loop_session(session)
     try:
         yield session
+        if has_writes(session):
+            await run_in_threadpool(session.commit)
+    except BaseException:
+        session.expunge_all()  # the error page may still show what was read (who is signed in)
+        session.rollback()
+        raise
     finally:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+# scope="function": the commit happens before the response is sent, so a failed commit is an
+# error response, never a success that was not saved.
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
+
+# Path ids, within what the id columns hold (a larger number cannot be a row).
+RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
 
 
 def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _sep, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-bearer_scheme = HTTPBearer(
-    auto_error=False,
-    description="A personal access token: `ting token create EMAIL` prints one.",
-)
-
-
-async def optional_user(
-    request: Request, db: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-) -> User | None:
-    """Who is calling: a bearer token wins over the session cookie."""
-    token = credentials.credentials.strip() if credentials else None
-    if token:
-        user = auth_service.user_for_token(db, token=token)
-        if user is None:
-            raise NotSignedIn(_("That access token is not valid. Create a new one with "
-                                "'ting token create EMAIL'."))
-        request.state.user = user
-        return user
-    user_id = session_user_id(request)
-    user = auth_service.get_user(db, user_id=user_id) if user_id is not None else None
-    request.state.user = user  # for the page header, error pages included
-    return user
-
-
-OptionalUser = Annotated[User | None, Depends(optional_user)]
-
-
-async def current_user(user: OptionalUser) -> User:
-    if user is None:
-        raise NotSignedIn(_("Sign in first: send 'Authorization: Bearer <token>' or use a "
-                            "browser session."))
-    return user
-
-
-CurrentUser = Annotated[User, Depends(current_user)]
 
 
 async def csrf_protect(request: Request) -> None:
@@ -96,15 +78,42 @@ async def csrf_protect(request: Request) -> None:
                           "and try again."))
 
 
-async def cohort_member(cohort: str, user: CurrentUser, db: SessionDep) -> Member:
-    return cohorts_service.get_member(db, user=user, cohort_key=cohort)
+def _storable(text: str) -> bool:
+    """Text every database can hold: no NUL character, no lone UTF-16 surrogate."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
-CohortMember = Annotated[Member, Depends(cohort_member)]
+def _json_strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_json_strings(k), *_json_strings(v))]
+    if isinstance(value, list):
+        return [s for item in value for s in _json_strings(item)]
+    return []
 
 
-async def cohort_participant(member: CohortMember) -> Member:
-    return cohorts_service.require_participant(member)
-
-
-CohortParticipant = Annotated[Member, Depends(cohort_participant)]
+async def storable_text(request: Request) -> None:
+    """One rule for every face: text that cannot be stored is refused with a 400 up front,
+    before it reaches a query (PostgreSQL refuses NUL; no encoder takes a lone surrogate)."""
+    texts = [request.url.path, *request.path_params.values(), *request.query_params.keys(),
+             *request.query_params.values()]
+    content_type = request.headers.get("content-type", "")
+    if request.method in UNSAFE_METHODS:
+        if "form" in content_type:
+            form: FormData = await request.form()
+            texts += [v for pair in form.multi_items() for v in pair if isinstance(v, str)]
+        elif "json" in content_type:
+            body = await request.body()
+            if b"\\u" in body or b"\x00" in body:  # only then can the parsed text hold them
+                with suppress(ValueError):  # not JSON: the route's own validation says so
+                    texts += _json_strings(json.loads(body))
+    if not all(_storable(str(t)) for t in texts):
+        raise BadRequest(_("The request holds a character that cannot be stored (a NUL "
+                           "character or a broken encoding); remove it and try again."))

@@ -7,3 +7,6 @@ from __future__ import annotations
 POST_TITLE_CHARS = 300
 POST_BODY_CHARS = 100_000  # a reflection or post; about 15,000 words
 URL_CHARS = 2000  # evidence links; the column's size
+
+# Row ids. The columns are 32-bit integers on PostgreSQL; a larger id is a typo, not a row.
+ROW_ID_MAX = 2**31 - 1

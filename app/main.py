@@ -8,23 +8,32 @@ from datetime import timedelta
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.auth import api as auth_api
+from app import templating
 from app.auth import router as auth_router
 from app.cohorts import api as cohorts_api
 from app.cohorts import router as cohorts_router
+from app.cohorts.models import Enrolment, PostVisibility, Role, role_label
 from app.config import ROOT, Settings, get_settings
-from app.db import MAX_CONNECTIONS, make_engine
-from app.deps import csrf_protect
-from app.errors import install_error_handlers
+from app.db import MAX_CONNECTIONS, SessionFactory, make_engine, session_factory
+from app.deps import csrf_protect, storable_text
+from app.handlers import install_error_handlers
+from app.pages import router as pages_router
 from app.posts import api as posts_api
+from app.programs.models import Evidence, ThingKind
 from app.progress import api as progress_api
 from app.progress import router as progress_router
-from app.security import SecurityHeaders
+from app.progress.models import Approval, ThingStatus
+from app.schemas import problems
+from app.security import GuardedSessionMiddleware, SecurityHeaders
 
 SESSION_COOKIE = "ting_session"
+
+# The domain's words, for templates to compare with (`view.status == ThingStatus.done`).
+WORDS = {enum.__name__: enum for enum in (
+    ThingKind, Evidence, ThingStatus, Approval, Role, PostVisibility, Enrolment)}
+
 
 class ConcurrencyLimit:
     """Admits at most `limit` requests at once; the rest wait here, cheaply, on the event loop.
@@ -46,7 +55,12 @@ class ConcurrencyLimit:
             await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None,
+    sessions: SessionFactory | None = None,
+) -> FastAPI:
+    """The app on `engine`; `sessions` makes each request's session (tests bind them to one
+    connection whose transaction they roll back)."""
     settings = settings or get_settings()
     secret = settings.effective_secret_key()
     app = FastAPI(
@@ -60,17 +74,20 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url, echo=settings.log_sql)
+    app.state.sessions = sessions or session_factory(app.state.engine)
+    shared = [Depends(storable_text), Depends(csrf_protect)]
 
-    html = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+    html = APIRouter(dependencies=shared, include_in_schema=False)
+    html.include_router(pages_router.router)
     html.include_router(auth_router.router)
     if settings.demo:
-        html.include_router(auth_router.demo_router)
+        html.include_router(cohorts_router.demo_router)
     html.include_router(cohorts_router.router)
     html.include_router(progress_router.router)
     app.include_router(html)
 
-    api = APIRouter(prefix="/api/v1", dependencies=[Depends(csrf_protect)])
-    api.include_router(auth_api.router)
+    api = APIRouter(prefix="/api/v1", dependencies=shared,
+                    responses=problems(400, 401, 403, 422))
     api.include_router(cohorts_api.router)
     api.include_router(progress_api.router)
     api.include_router(posts_api.router)
@@ -82,9 +99,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    templating.register(url_path_for=app.url_path_for, filters={"role": role_label},
+                        words=WORDS)
     install_error_handlers(app)
     app.add_middleware(
-        SessionMiddleware,
+        GuardedSessionMiddleware,
         secret_key=secret,
         session_cookie=SESSION_COOKIE,
         max_age=int(timedelta(days=settings.session_max_age_days).total_seconds()),

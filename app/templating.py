@@ -1,7 +1,12 @@
-"""Jinja2 with autoescaping and gettext; one template serves a page and its htmx fragments."""
+"""Jinja2 with autoescaping and gettext; one template serves a page and its htmx fragments.
+
+The core knows no domain: the app factory registers the domain's words (enums) and filters
+with `register`, and `url_for` with the app's routes, so templates name routes, not paths.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -9,13 +14,13 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from app.auth.sessions import CSRF_FIELD, csrf_token, pop_flashes
-from app.cohorts.models import role_label
 from app.config import ROOT
+from app.errors import DomainError
 from app.i18n import DEFAULT_LOCALE, translations
+from app.security import CSRF_FIELD, csrf_token, pop_flashes
 
 TEMPLATES_DIR = ROOT / "templates"
 HTMX = "htmx-2.0.11.min.js"
@@ -44,9 +49,18 @@ def _datetime(value: datetime | None, timezone: str = "UTC", fmt: str = "medium"
 
 
 env.filters["date"] = _date
-env.filters["role"] = role_label
 env.filters["datetime"] = _datetime
 env.globals["htmx_file"] = HTMX
+
+
+def register(*, url_path_for: Callable[..., Any], filters: dict[str, Callable[..., Any]],
+             words: dict[str, Any]) -> None:
+    """What templates may use from the app: route names, domain filters, the domain's enums.
+    The same for every app instance (routes and words do not change between them)."""
+    env.globals["url_for"] = lambda name, **params: str(url_path_for(name, **params))
+    env.globals["static"] = lambda path: str(url_path_for("static", path=path))
+    env.filters.update(filters)
+    env.globals.update(words)
 
 
 def is_htmx(request: Request) -> bool:
@@ -89,3 +103,14 @@ def render_error(request: Request, status_code: int, detail: str) -> HTMLRespons
         response.headers["HX-Reswap"] = "outerHTML"
         return response
     return render(request, "errors/error.html", context, status_code=status_code)
+
+
+def submit_form(
+    action: Callable[[], Response], form_again: Callable[[int, str], Response]
+) -> Response:
+    """Every form route: run the action; when a rule refuses it, show the form again with the
+    message (and, through `form_again`, what the person typed), with the refusal's status."""
+    try:
+        return action()
+    except DomainError as exc:
+        return form_again(exc.status_code, exc.detail)

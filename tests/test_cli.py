@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
-from tests.factories import PROGRAM, cohort_yaml
+from tests.fixtures.builders import PROGRAM, cohort_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TING = ROOT / ".venv" / "bin" / "ting"

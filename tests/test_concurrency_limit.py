@@ -7,7 +7,7 @@ from typing import Any
 
 from app.db import MAX_CONNECTIONS
 from app.main import ConcurrencyLimit
-from tests.support import run_async
+from tests.fixtures.aio import run_async
 
 
 def test_no_more_requests_run_at_once_than_there_are_connections() -> None:

@@ -13,20 +13,21 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.config import ConfigurationError, Settings
-from app.db import make_engine
+from app.db import SessionFactory, make_engine
 from app.main import create_app
-from tests.conftest import TEST_SECRET
-from tests.factories import (
+from tests.fixtures.builders import (
+    ANNA,
+    ENOUGH_WORDS,
     PROGRAM,
     cohort_yaml,
-    csrf_from,
+    completions_of,
     load,
     load_standard,
     member,
-    sign_in,
-    token_for,
+    program_with_body,
 )
-from tests.support import ANNA, ENOUGH_WORDS, completions_of, program_with_body
+from tests.fixtures.database import TEST_SECRET
+from tests.fixtures.people import csrf_from, sign_in, token_for
 
 WRONG = "not-the-token"
 THING = "/c/testcohort/things/reflect"
@@ -243,11 +244,12 @@ def test_session_cookie_is_http_only_and_same_site_lax(client: TestClient, db: S
 
 
 def test_session_cookie_is_secure_when_served_over_https(
-    database_url: str, engine: Engine, db: Session
+    database_url: str, engine: Engine, db: Session, sessions: SessionFactory
 ) -> None:
     load_standard(db)
     app = create_app(make_settings(database_url, secret_key=TEST_SECRET, demo=True,
-                                   base_url="https://ting.example.org"), engine=engine)
+                                   base_url="https://ting.example.org"),
+                     engine=engine, sessions=sessions)
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as secure:
         page = secure.get("/demo")
         response = secure.post("/demo", data={"email": ANNA, "csrf_token": csrf_from(page.text)})
@@ -310,8 +312,11 @@ def test_titles_from_yaml_are_escaped(client: TestClient, db: Session) -> None:
 
 
 @pytest.fixture
-def production(database_url: str, engine: Engine, db: Session) -> Iterator[TestClient]:
-    app = create_app(make_settings(database_url, demo=False, secret_key=TEST_SECRET), engine=engine)
+def production(
+    database_url: str, engine: Engine, db: Session, sessions: SessionFactory
+) -> Iterator[TestClient]:
+    app = create_app(make_settings(database_url, demo=False, secret_key=TEST_SECRET),
+                     engine=engine, sessions=sessions)
     with TestClient(app, follow_redirects=False) as test_client:
         yield test_client
 
@@ -328,14 +333,14 @@ def test_demo_login_does_not_exist_outside_demo_mode(production: TestClient, db:
 
 
 def test_a_session_from_a_demo_server_is_not_accepted_with_another_key(
-    client: TestClient, database_url: str, engine: Engine, db: Session
+    client: TestClient, database_url: str, engine: Engine, db: Session, sessions: SessionFactory
 ) -> None:
     load_standard(db)
     sign_in(client, ANNA)
     cookie = client.cookies.get("ting_session")
     assert cookie
     other = create_app(make_settings(database_url, demo=False, secret_key="y" * 48),
-                       engine=engine)
+                       engine=engine, sessions=sessions)
     with TestClient(other, follow_redirects=False) as stranger:
         stranger.cookies.set("ting_session", cookie)
         assert stranger.get("/cohorts").status_code == 303

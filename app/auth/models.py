@@ -26,9 +26,3 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(max_length=200)
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
-
-
-class MePublic(SQLModel):
-    email: str
-    name: str
-    roles: list[str]

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from app.auth.models import ApiToken, User
-from app.cohorts.models import Cohort, Membership
 from app.db import id_of
 from app.errors import NotFound
 from app.i18n import _
@@ -42,7 +40,7 @@ def create_token(session: Session, *, email: str, name: str) -> tuple[ApiToken, 
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=id_of(user), name=name, token_hash=_digest(plain))
     session.add(token)
-    session.commit()
+    session.flush()
     return token, plain
 
 
@@ -54,33 +52,3 @@ def user_for_token(session: Session, *, token: str) -> User | None:
         .where(ApiToken.token_hash == _digest(token))
     )
     return session.exec(statement).first()
-
-
-def roles_of(session: Session, *, user: User) -> list[str]:
-    statement = (
-        select(Membership.role).where(Membership.user_id == user.id, col(Membership.is_active))
-        .distinct()
-    )
-    return sorted(session.exec(statement).all())
-
-
-@dataclass
-class DemoPerson:
-    user: User
-    roles: list[tuple[str, str]]  # (cohort title, role)
-
-
-def demo_people(session: Session) -> list[DemoPerson]:
-    """Everyone with an active membership, for the demo sign-in page."""
-    statement = (
-        select(User, Cohort.title, Membership.role)
-        .join(Membership, col(Membership.user_id) == col(User.id))
-        .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
-        .where(col(Membership.is_active))
-        .order_by(Membership.role.desc(), User.name, Cohort.title)  # type: ignore[attr-defined]
-    )
-    people: dict[int, DemoPerson] = {}
-    for user, cohort_title, role in session.exec(statement):
-        assert user.id is not None
-        people.setdefault(user.id, DemoPerson(user=user, roles=[])).roles.append((cohort_title, role))
-    return list(people.values())

@@ -1,20 +1,37 @@
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.db import UTCDateTime, utcnow
+from app.auth.models import User
+from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
+from app.errors import Forbidden
 from app.i18n import _
+from app.programs.models import Program
 
 
 class Role(StrEnum):
     participant = "participant"
     trainer = "trainer"
     manager = "manager"
+
+
+class Enrolment(StrEnum):
+    closed = "closed"  # the trainer's roster decides who is in
+    open = "open"  # people register themselves
+
+
+class PostVisibility(StrEnum):
+    """Who reads a post. Here, not in app.posts, because each cohort sets its default."""
+
+    private = "private"  # the author and the cohort's trainers
+    cohort = "cohort"  # every member of the cohort
+    public = "public"  # anyone, when the cohort allows it
 
 
 def role_label(role: str) -> str:
@@ -37,9 +54,10 @@ class Cohort(SQLModel, table=True):
     final_session_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     organizations: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     due_overrides: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
-    enrolment: str = Field(default="closed", max_length=10)
+    enrolment: Enrolment = Field(default=Enrolment.closed, sa_type=StrEnumType(Enrolment, 10))
     pitch_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    posts_default_visibility: str = Field(default="cohort", max_length=10)
+    posts_default_visibility: PostVisibility = Field(
+        default=PostVisibility.cohort, sa_type=StrEnumType(PostVisibility, 10))
     posts_allow_public: bool = False
     benchmark: float = 0.7
     translations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
@@ -64,26 +82,49 @@ class Membership(SQLModel, table=True):
     __tablename__ = "memberships"
     __table_args__ = (
         UniqueConstraint("cohort_id", "user_id", "role"),
-        CheckConstraint("role IN ('participant', 'trainer', 'manager')", name="role"),
+        enum_check("role", Role),
         Index("ix_memberships_user_cohort", "user_id", "cohort_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     cohort_id: int = Field(foreign_key="cohorts.id", index=True)
     user_id: int = Field(foreign_key="users.id")
-    role: str = Field(max_length=20)
+    role: Role = Field(sa_type=StrEnumType(Role, 20))
     organization: str | None = Field(default=None, max_length=200)
     group_id: int | None = Field(default=None, foreign_key="cohort_groups.id")
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
-class CohortPublic(SQLModel):
-    key: str
-    title: str
-    program: str
-    role: str
-    roles: list[str]
-    timezone: str
-    starts: date
-    ends: date
+@dataclass
+class Member:
+    """The caller inside one cohort: who, where, in which role(s). Every domain above cohorts
+    takes it as the one answer to "who is asking, and may they?"."""
+
+    user: User
+    cohort: Cohort
+    program: Program
+    membership: Membership  # the participant membership when there is one
+    roles: list[Role] = field(default_factory=list)
+
+    @property
+    def is_participant(self) -> bool:
+        return Role.participant in self.roles
+
+    @property
+    def is_trainer(self) -> bool:
+        return Role.trainer in self.roles
+
+    @property
+    def role(self) -> Role:
+        """The first of the caller's roles (participant first when they hold several)."""
+        return self.roles[0]
+
+
+def require_participant(member: Member) -> Member:
+    """Things, reflections and posts are the participants' own; trainers and managers see."""
+    if not member.is_participant:
+        roles = ", ".join(role_label(r) for r in member.roles)
+        raise Forbidden(_("Only this cohort's participants can do that; you are {roles} in it.")
+                        .format(roles=roles))
+    return member

@@ -3,39 +3,19 @@ NotFound, never a hint that the cohort exists."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from app.auth import service as auth_service
 from app.auth.models import User
-from app.cohorts.models import Cohort, Membership, Role, role_label
-from app.errors import Forbidden, NotFound
+from app.cohorts.models import Cohort, Member, Membership, Role
+from app.db import id_of
+from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.programs.models import Program
 
-
-@dataclass
-class Member:
-    """The caller inside one cohort: who, where, in which role(s)."""
-
-    user: User
-    cohort: Cohort
-    program: Program
-    membership: Membership  # the participant membership when there is one
-    roles: list[str] = field(default_factory=list)
-
-    @property
-    def is_participant(self) -> bool:
-        return Role.participant in self.roles
-
-
-def require_participant(member: Member) -> Member:
-    """Things, reflections and posts are the participants' own; trainers and managers see."""
-    if not member.is_participant:
-        roles = ", ".join(role_label(r) for r in member.roles)
-        raise Forbidden(_("Only this cohort's participants can do that; you are {roles} in it.")
-                        .format(roles=roles))
-    return member
+_ROLE_ORDER = {role: i for i, role in enumerate(Role)}  # participant first
 
 
 def cohort_not_found(cohort_key: str) -> NotFound:
@@ -50,10 +30,9 @@ def get_member(session: Session, *, user: User, cohort_key: str) -> Member:
         .join(Program, col(Program.id) == col(Cohort.program_id))
         .where(Cohort.key == cohort_key, Membership.user_id == user.id, col(Membership.is_active))
     )
-    rows = session.exec(statement).all()
+    rows = sorted(session.exec(statement).all(), key=lambda r: _ROLE_ORDER[r[0].role])
     if not rows:
         raise cohort_not_found(cohort_key)
-    rows = sorted(rows, key=lambda r: r[0].role != Role.participant)  # participant first
     membership, cohort, program = rows[0]
     return Member(user=user, cohort=cohort, program=program, membership=membership,
                   roles=[r[0].role for r in rows])
@@ -70,15 +49,53 @@ def my_cohorts(session: Session, *, user: User) -> list[Member]:
     )
     members: dict[int, Member] = {}
     for membership, cohort, program in session.exec(statement):
-        assert cohort.id is not None
-        member = members.get(cohort.id)
+        member = members.get(id_of(cohort))
         if member is None:
-            members[cohort.id] = Member(user=user, cohort=cohort, program=program,
-                                        membership=membership, roles=[membership.role])
+            members[id_of(cohort)] = Member(user=user, cohort=cohort, program=program,
+                                            membership=membership, roles=[membership.role])
             continue
         member.roles.append(membership.role)
         if membership.role == Role.participant:
             member.membership = membership
     for member in members.values():
-        member.roles.sort(key=lambda r: list(Role).index(Role(r)))
+        member.roles.sort(key=_ROLE_ORDER.__getitem__)
     return list(members.values())
+
+
+def roles_of(session: Session, *, user: User) -> list[Role]:
+    """Every role the person holds in any cohort they are active in."""
+    statement = (
+        select(Membership.role).where(Membership.user_id == user.id, col(Membership.is_active))
+        .distinct()
+    )
+    return sorted((Role(r) for r in session.exec(statement).all()), key=_ROLE_ORDER.__getitem__)
+
+
+@dataclass
+class DemoPerson:
+    user: User
+    roles: list[tuple[str, Role]]  # (cohort title, role)
+
+
+def demo_people(session: Session) -> list[DemoPerson]:
+    """Everyone with an active membership, for the demo sign-in page."""
+    statement = (
+        select(User, Cohort.title, Membership.role)
+        .join(Membership, col(Membership.user_id) == col(User.id))
+        .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
+        .where(col(Membership.is_active))
+        .order_by(col(Membership.role).desc(), User.name, Cohort.title)
+    )
+    people: dict[int, DemoPerson] = {}
+    for user, cohort_title, role in session.exec(statement):
+        people.setdefault(id_of(user), DemoPerson(user=user, roles=[])).roles.append(
+            (cohort_title, Role(role)))
+    return list(people.values())
+
+
+def demo_person(session: Session, *, email: str) -> User:
+    """Someone to sign in as on the demo login (only people in a cohort are offered)."""
+    person = auth_service.get_user_by_email(session, email=email) if email else None
+    if person is None:
+        raise InvalidInput(_("Choose one of the demo people below."))
+    return person

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, Text
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
-from app.db import UTCDateTime, utcnow
+from app.cohorts.models import PostVisibility
+from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
 
 
 class Post(SQLModel, table=True):
@@ -14,7 +15,7 @@ class Post(SQLModel, table=True):
     __tablename__ = "posts"
     __table_args__ = (
         Index("ix_posts_author_thing", "author_id", "thing_id"),
-        CheckConstraint("visibility IN ('private', 'cohort', 'public')", name="visibility"),
+        enum_check("visibility", PostVisibility),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -24,36 +25,7 @@ class Post(SQLModel, table=True):
     title: str = Field(max_length=300)
     body: str = Field(sa_type=Text)
     word_count: int = 0
-    visibility: str = Field(default="cohort", max_length=10)
+    visibility: PostVisibility = Field(default=PostVisibility.cohort,
+                                       sa_type=StrEnumType(PostVisibility, 10))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
-
-
-class PostIn(SQLModel):
-    title: str = Field(min_length=1, max_length=300)
-    body: str = Field(min_length=1, max_length=100_000)
-    thing: str | None = None
-
-
-class ReflectionIn(SQLModel):
-    body: str = Field(min_length=1, max_length=100_000)
-
-
-class AuthorPublic(SQLModel):
-    name: str
-    email: str
-
-
-class PostPublic(SQLModel):
-    id: int
-    title: str
-    body: str
-    html: str
-    author: AuthorPublic
-    thing: str | None
-    cohort: str
-    word_count: int
-    visibility: str
-    created_at: datetime
-    updated_at: datetime
-    comments: list[dict[str, object]]

@@ -11,11 +11,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
-from app.cohorts.models import Cohort, Membership, Role
-from app.cohorts.service import Member, require_participant
+from app.cohorts.models import Cohort, Member, Membership, PostVisibility, Role, require_participant
 from app.db import id_of
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
+from app.limits import POST_BODY_CHARS, POST_TITLE_CHARS
 from app.posts.models import Post
 from app.programs import service as programs_service
 from app.programs.models import Thing
@@ -33,8 +33,11 @@ def plain_html(text: str) -> str:
     return "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
-def find_thing(session: Session, *, member: Member, key: str) -> Thing:
-    return programs_service.get_thing(session, program=member.program, key=key)
+def _check_body(body: str) -> None:
+    """The one length rule for what people write, whichever face they write it in."""
+    if len(body) > POST_BODY_CHARS:
+        raise InvalidInput(_("That text is too long: at most {limit} characters; it has {n}.")
+                           .format(limit=f"{POST_BODY_CHARS:,}", n=f"{len(body):,}"))
 
 
 def create_post(
@@ -45,7 +48,12 @@ def create_post(
     title = title.strip()
     if not title or not body.strip():
         raise InvalidInput(_("A post needs a title and some text."))
-    thing = find_thing(session, member=member, key=thing_key) if thing_key else None
+    if len(title) > POST_TITLE_CHARS:
+        raise InvalidInput(_("The title is too long: at most {limit} characters.")
+                           .format(limit=POST_TITLE_CHARS))
+    _check_body(body)
+    thing = programs_service.get_thing(session, program=member.program, key=thing_key) \
+        if thing_key else None
     now = now or datetime.now(UTC)
     post = Post(
         cohort_id=id_of(member.cohort), author_id=id_of(member.membership),
@@ -54,7 +62,7 @@ def create_post(
         created_at=now, updated_at=now,
     )
     session.add(post)
-    session.commit()
+    session.flush()
     return post
 
 
@@ -75,36 +83,61 @@ def best_reflection_words(session: Session, *, member: Member, thing: Thing) -> 
 
 
 def save_reflection(
-    session: Session, *, member: Member, thing: Thing, body: str, now: datetime | None = None
+    session: Session, *, member: Member, key: str, body: str, now: datetime | None = None
 ) -> Post | None:
     """Create or update the reflection on a Thing. Blank text leaves an existing one alone."""
     require_participant(member)
+    thing = programs_service.get_thing(session, program=member.program, key=key)
     if not body.strip():
         return reflection_for(session, member=member, thing=thing)
+    _check_body(body)
     now = now or datetime.now(UTC)
     post = reflection_for(session, member=member, thing=thing)
     if post is None:
         post = Post(
             cohort_id=id_of(member.cohort), author_id=id_of(member.membership), thing_id=thing.id,
-            title=_("Reflection: {title}").format(title=thing.title)[:300], body=body,
-            word_count=count_words(body), visibility=member.cohort.posts_default_visibility,
-            created_at=now, updated_at=now,
+            title=_("Reflection: {title}").format(title=thing.title)[:POST_TITLE_CHARS],
+            body=body, word_count=count_words(body),
+            visibility=member.cohort.posts_default_visibility, created_at=now, updated_at=now,
         )
         session.add(post)
     elif post.body != body:
         post.body = body
         post.word_count = count_words(body)
         post.updated_at = now
-    session.commit()
+    session.flush()
+    return post
+
+
+def rewrite_reflection(
+    session: Session, *, member: Member, key: str, body: str, now: datetime | None = None
+) -> Post:
+    """The API's reflection: the text given replaces the reflection; blank text is refused."""
+    if not body.strip():
+        raise InvalidInput(_("A reflection needs some text."))
+    post = save_reflection(session, member=member, key=key, body=body, now=now)
+    assert post is not None  # saved: the text is not blank
     return post
 
 
 @dataclass
+class Author:
+    name: str
+    email: str | None  # only for the author themself and the cohort's trainers
+
+
+@dataclass
 class PostDetail:
+    """A post as one reader may see it."""
+
     post: Post
-    author: User
+    author: Author
     cohort: Cohort
     thing: Thing | None
+
+    @property
+    def html(self) -> str:
+        return plain_html(self.post.body)
 
 
 def get_post(session: Session, *, user: User, post_id: int) -> PostDetail:
@@ -126,7 +159,9 @@ def get_post(session: Session, *, user: User, post_id: int) -> PostDetail:
     ).all())
     if not roles:
         raise missing
-    if post.visibility == "private" and author.id != user.id and Role.trainer not in roles:
+    is_author, is_trainer = author.id == user.id, Role.trainer in roles
+    if post.visibility == PostVisibility.private and not (is_author or is_trainer):
         raise missing
     thing = session.get(Thing, post.thing_id) if post.thing_id else None
-    return PostDetail(post=post, author=author, cohort=cohort, thing=thing)
+    shown = Author(name=author.name, email=author.email if is_author or is_trainer else None)
+    return PostDetail(post=post, author=shown, cohort=cohort, thing=thing)

@@ -4,10 +4,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.db import UTCDateTime, utcnow
+from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
 
 
 class ThingKind(StrEnum):
@@ -20,6 +20,13 @@ class Evidence(StrEnum):
     none = "none"
     url = "url"
     approval = "approval"
+
+
+class TieBreak(StrEnum):
+    """How a tied vote ends: the trainer chooses, or the tied groups win together."""
+
+    trainer = "trainer"
+    shared = "shared"
 
 
 class Program(SQLModel, table=True):
@@ -43,7 +50,7 @@ class Program(SQLModel, table=True):
     groups_self_select: bool = False
     pitch_votes_per_participant: int | None = None
     pitch_self_vote: bool = False
-    pitch_tie_break: str = Field(default="trainer", max_length=20)
+    pitch_tie_break: TieBreak = Field(default=TieBreak.trainer, sa_type=StrEnumType(TieBreak, 20))
     forum_categories: list[str] | None = Field(default=None, sa_column=Column(JSON))
     # per-language variants of text fields: {"title": {"da": "..."}}
     translations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
@@ -67,8 +74,8 @@ class Thing(SQLModel, table=True):
     __tablename__ = "things"
     __table_args__ = (
         UniqueConstraint("program_id", "key"),
-        CheckConstraint("kind IN ('must', 'can', 'optional')", name="kind"),
-        CheckConstraint("evidence IN ('none', 'url', 'approval')", name="evidence"),
+        enum_check("kind", ThingKind),
+        enum_check("evidence", Evidence),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -76,7 +83,7 @@ class Thing(SQLModel, table=True):
     key: str = Field(max_length=100)
     position: int  # 1-based among the programme's current Things
     title: str = Field(max_length=300)
-    kind: str = Field(max_length=10)
+    kind: ThingKind = Field(sa_type=StrEnumType(ThingKind, 10))
     theme_key: str | None = Field(default=None, max_length=100)
     opens: str | None = Field(default=None, max_length=40)  # date rule as written in YAML
     due: str | None = Field(default=None, max_length=40)
@@ -87,6 +94,6 @@ class Thing(SQLModel, table=True):
     reflection_prompt: str | None = None
     reflection_required: bool = False
     reflection_min_words: int = 0
-    evidence: str = Field(default="none", max_length=10)
+    evidence: Evidence = Field(default=Evidence.none, sa_type=StrEnumType(Evidence, 10))
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     translations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.db import UTCDateTime, utcnow
+from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
 
 
 class ThingStatus(StrEnum):
@@ -29,9 +29,7 @@ class Completion(SQLModel, table=True):
     __tablename__ = "completions"
     __table_args__ = (
         UniqueConstraint("membership_id", "thing_id"),
-        CheckConstraint(
-            "approval IN ('not_needed', 'pending', 'approved', 'rejected')", name="approval"
-        ),
+        enum_check("approval", Approval),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -39,7 +37,7 @@ class Completion(SQLModel, table=True):
     thing_id: int = Field(foreign_key="things.id", index=True)
     completed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     evidence_url: str | None = Field(default=None, max_length=2000)
-    approval: str = Field(default="not_needed", max_length=12)
+    approval: Approval = Field(default=Approval.not_needed, sa_type=StrEnumType(Approval, 12))
     reviewed_by_id: int | None = Field(default=None, foreign_key="users.id")
     reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -47,32 +45,3 @@ class Completion(SQLModel, table=True):
     def counts(self) -> bool:
         """Whether it counts towards the completion rule (approval Things need the trainer)."""
         return self.approval in (Approval.not_needed, Approval.approved)
-
-
-class ThingPublic(SQLModel):
-    key: str
-    number: int
-    title: str
-    kind: str
-    theme: str | None
-    opens: date | None
-    due: date | None
-    status: ThingStatus
-    completed_at: datetime | None
-    evidence: str
-    evidence_url: str | None
-    approval: str | None
-    reflection_required: bool
-    reflection_min_words: int
-
-
-class CompletionIn(SQLModel):
-    evidence_url: str | None = Field(default=None, max_length=2000)
-
-
-class CompletionPublic(SQLModel):
-    thing: str
-    status: ThingStatus
-    completed_at: datetime
-    evidence_url: str | None
-    approval: str

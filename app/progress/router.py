@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from app.auth.sessions import flash
-from app.cohorts.service import Member
-from app.deps import CohortMember, SessionDep
-from app.errors import DomainError
+from app.cohorts.deps import CohortMember
+from app.cohorts.models import Member
+from app.deps import SessionDep
 from app.i18n import _
 from app.posts import service as posts_service
 from app.progress import service as progress_service
 from app.progress.rows import row_renderer
-from app.templating import is_htmx, render
+from app.security import flash
+from app.templating import is_htmx, render, submit_form
 
 router = APIRouter()
 
@@ -36,26 +37,38 @@ def _thing_page(
     error: str | None = None, notice: str | None = None, reflection_text: str | None = None,
     evidence_url: str | None = None,
 ) -> Response:
+    """The Thing page, or (for htmx) its completion section; after a refusal it shows what the
+    person typed, not what is stored."""
     view = progress_service.thing_view(db, member=member, key=key)
     reflection = (posts_service.reflection_for(db, member=member, thing=view.thing)
                   if member.is_participant else None)
     context = {
-        "user": member.user, "member": member, "view": view, "reflection": reflection,
+        "user": member.user, "member": member, "view": view,
         "reflection_text": reflection_text if reflection_text is not None
         else (reflection.body if reflection else ""),
-        "evidence_url": evidence_url if evidence_url is not None
-        else (view.completion.evidence_url if view.completion else "") or "",
+        "evidence_url": evidence_url if evidence_url is not None else view.evidence_url or "",
         "error": error, "notice": notice,
     }
     block = "completion" if is_htmx(request) else None
     return render(request, "progress/thing.html", context, status_code=status_code, block=block)
 
 
-def _after_change(request: Request, db: Session, member: Member, key: str, notice: str) -> Response:
-    if is_htmx(request):
-        return _thing_page(request, db, member, key, notice=notice)
-    flash(request, notice)
-    return RedirectResponse(f"/c/{member.cohort.key}/things/{key}", status_code=303)
+def _form(request: Request, db: Session, member: Member, key: str, *,
+          reflection: str | None = None, evidence_url: str | None = None,
+          action: Callable[[], str | None], notice: str) -> Response:
+    """Run a Thing form's action; then the page again (htmx) or a redirect to it."""
+    def run() -> Response:
+        message = action() or notice
+        if is_htmx(request):
+            return _thing_page(request, db, member, key, notice=message)
+        flash(request, message)
+        return RedirectResponse(
+            request.app.url_path_for("thing_page", cohort=member.cohort.key, key=key),
+            status_code=303)
+
+    return submit_form(run, lambda status, error: _thing_page(
+        request, db, member, key, status_code=status, error=error, reflection_text=reflection,
+        evidence_url=evidence_url))
 
 
 @router.get("/c/{cohort}/things/{key}")
@@ -68,13 +81,11 @@ def save_reflection(
     request: Request, key: str, member: CohortMember, db: SessionDep,
     reflection: TextField = None, evidence_url: TextField = None,
 ) -> Response:
-    try:
-        thing = posts_service.find_thing(db, member=member, key=key)
-        posts_service.save_reflection(db, member=member, thing=thing, body=reflection or "")
-    except DomainError as exc:
-        return _thing_page(request, db, member, key, status_code=exc.status_code,
-                           error=exc.detail, reflection_text=reflection, evidence_url=evidence_url)
-    return _after_change(request, db, member, key, _("Your reflection is saved."))
+    def action() -> None:
+        posts_service.save_reflection(db, member=member, key=key, body=reflection or "")
+
+    return _form(request, db, member, key, reflection=reflection, evidence_url=evidence_url,
+                 action=action, notice=_("Your reflection is saved."))
 
 
 @router.post("/c/{cohort}/things/{key}/done")
@@ -82,21 +93,19 @@ def mark_done(
     request: Request, key: str, member: CohortMember, db: SessionDep,
     reflection: TextField = None, evidence_url: TextField = None,
 ) -> Response:
-    try:
+    def action() -> str:
         view = progress_service.submit(db, member=member, key=key, reflection=reflection,
                                        evidence_url=evidence_url)
-    except DomainError as exc:
-        return _thing_page(request, db, member, key, status_code=exc.status_code,
-                           error=exc.detail, reflection_text=reflection, evidence_url=evidence_url)
-    notice = (_("Marked done. Your trainer will check it.") if view.is_waiting_for_trainer
-              else _("Marked done. Well done!"))
-    return _after_change(request, db, member, key, notice)
+        return (_("Marked done. Your trainer will check it.") if view.is_waiting_for_trainer
+                else _("Marked done. Well done!"))
+
+    return _form(request, db, member, key, reflection=reflection, evidence_url=evidence_url,
+                 action=action, notice="")
 
 
 @router.post("/c/{cohort}/things/{key}/undo")
 def undo_done(request: Request, key: str, member: CohortMember, db: SessionDep) -> Response:
-    try:
+    def action() -> None:
         progress_service.undo_completion(db, member=member, key=key)
-    except DomainError as exc:
-        return _thing_page(request, db, member, key, status_code=exc.status_code, error=exc.detail)
-    return _after_change(request, db, member, key, _("No longer marked done."))
+
+    return _form(request, db, member, key, action=action, notice=_("No longer marked done."))

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from app.cohorts.service import Member
+from app.cohorts.models import Member
 from app.progress.service import ThingView
 from app.templating import env
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from babel.dates import format_date
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.cohorts.service import Member, require_participant
-from app.db import id_of
+from app.cohorts.models import Member, require_participant
+from app.db import id_of, insert_or_ignore
 from app.errors import Conflict, InvalidInput
 from app.i18n import DEFAULT_LOCALE, _
+from app.limits import URL_CHARS
 from app.posts import service as posts_service
 from app.programs import service as programs_service
 from app.programs.models import Evidence, Program, Theme, Thing, ThingKind
@@ -34,6 +34,49 @@ class ThingView:
         return self.status == ThingStatus.locked
 
     @property
+    def is_done(self) -> bool:
+        return self.status == ThingStatus.done
+
+    @property
+    def takes_reflection(self) -> bool:
+        """Whether the Thing page offers a reflection box."""
+        return bool(self.thing.reflection_prompt) or self.thing.reflection_required
+
+    @property
+    def words_needed(self) -> int:
+        """Words a reflection needs before the Thing can be marked done (0: none needed)."""
+        return max(self.thing.reflection_min_words, 1) if self.thing.reflection_required else 0
+
+    @property
+    def asks_for_link(self) -> bool:
+        return self.thing.evidence == Evidence.url
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.thing.evidence == Evidence.approval
+
+    # what the API shows (app.progress.schemas.ThingPublic)
+    @property
+    def opens(self) -> date | None:
+        return self.window.opens_on
+
+    @property
+    def due(self) -> date | None:
+        return self.window.due_on
+
+    @property
+    def completed_at(self) -> datetime | None:
+        return self.completion.completed_at if self.completion else None
+
+    @property
+    def evidence_url(self) -> str | None:
+        return self.completion.evidence_url if self.completion else None
+
+    @property
+    def approval(self) -> Approval | None:
+        return self.completion.approval if self.completion else None
+
+    @property
     def is_returned(self) -> bool:
         """The trainer did not approve it: the participant has more to do."""
         return self.completion is not None and self.completion.approval == Approval.rejected
@@ -45,6 +88,7 @@ class ThingView:
 
 @dataclass
 class Summary:
+    must_all: bool  # the rule asks for every must-do Thing
     must_done: int
     must_needed: int
     must_total: int
@@ -59,6 +103,24 @@ class Summary:
     @property
     def is_complete(self) -> bool:
         return self.must_done >= self.must_needed and self.can_done >= self.can_needed
+
+    @property
+    def can_counted(self) -> int:
+        """Can-do Things done, up to what the rule asks (more do not count twice)."""
+        return min(self.can_done, self.can_needed)
+
+    @property
+    def rule(self) -> str:
+        """The completion rule as one sentence (whole sentences translate well)."""
+        if self.must_all and self.can_needed:
+            return _("To complete the programme: every must-do Thing and {can} can-do "
+                     "Things.").format(can=self.can_needed)
+        if self.must_all:
+            return _("To complete the programme: every must-do Thing.")
+        if self.can_needed:
+            return _("To complete the programme: {must} must-do Things and {can} can-do "
+                     "Things.").format(must=self.must_needed, can=self.can_needed)
+        return _("To complete the programme: {must} must-do Things.").format(must=self.must_needed)
 
 
 @dataclass
@@ -105,6 +167,7 @@ def summarise(program: Program, views: list[ThingView]) -> Summary:
 
     must_total = total(ThingKind.must)
     return Summary(
+        must_all=program.completion_must is None,
         must_done=counted(ThingKind.must),
         must_needed=must_total if program.completion_must is None else program.completion_must,
         must_total=must_total,
@@ -157,9 +220,6 @@ def _completion(session: Session, member: Member, thing: Thing) -> Completion | 
     ).first()
 
 
-MAX_URL_LENGTH = 2000  # the column's size
-
-
 def _check_evidence_url(thing: Thing, evidence_url: str | None) -> str | None:
     value = (evidence_url or "").strip() or None
     if value is not None:
@@ -171,9 +231,9 @@ def _check_evidence_url(thing: Thing, evidence_url: str | None) -> str | None:
         if not valid:
             raise InvalidInput(_("The link to your work must be a web address starting with "
                                  "https:// or http://."))
-        if len(value) > MAX_URL_LENGTH:
+        if len(value) > URL_CHARS:
             raise InvalidInput(_("The link to your work is too long: at most {n} characters.")
-                               .format(n=MAX_URL_LENGTH))
+                               .format(n=URL_CHARS))
     elif thing.evidence == Evidence.url:
         raise InvalidInput(_("This Thing asks for a link to your work: add it (evidence_url) and "
                              "mark it done again."))
@@ -196,8 +256,8 @@ def complete_thing(
     if view.completion is not None and not (evidence_url or "").strip():
         evidence_url = view.completion.evidence_url  # marking done again keeps the link given
     evidence_url = _check_evidence_url(thing, evidence_url)
-    if thing.reflection_required:
-        needed = max(thing.reflection_min_words, 1)
+    if view.words_needed:
+        needed = view.words_needed
         words = posts_service.best_reflection_words(session, member=member, thing=thing)
         if words == 0:
             raise Conflict(_("“{title}” needs your reflection before it can be marked done: "
@@ -218,21 +278,16 @@ def complete_thing(
             completion.reviewed_at = None
             completion.reviewed_by_id = None
         completion.evidence_url = evidence_url
-        if session.is_modified(completion):
-            session.commit()
+        session.flush()
         return _view(member, thing, completion, now)
     completion = Completion(
         membership_id=id_of(member.membership), thing_id=id_of(thing), completed_at=now,
         evidence_url=evidence_url,
-        approval=Approval.pending if thing.evidence == Evidence.approval else Approval.not_needed,
+        approval=Approval.pending if view.needs_approval else Approval.not_needed,
     )
-    session.add(completion)
-    try:
-        session.commit()
-    except IntegrityError:  # the same participant marked it done at the same moment elsewhere
-        session.rollback()
-        return thing_view(session, member=member, key=key, now=now)
-    return _view(member, thing, completion, now)
+    # the same participant may mark it done at the same moment elsewhere: then theirs stands
+    insert_or_ignore(session, completion)
+    return thing_view(session, member=member, key=key, now=now)
 
 
 def submit(
@@ -242,9 +297,7 @@ def submit(
     """The Thing page's form: the reflection typed there is saved first, so nothing typed is
     lost when marking the Thing done is then refused."""
     if reflection is not None:
-        thing = programs_service.get_thing(session, program=member.program, key=key)
-        posts_service.save_reflection(session, member=member, thing=thing, body=reflection,
-                                      now=now)
+        posts_service.save_reflection(session, member=member, key=key, body=reflection, now=now)
     return complete_thing(session, member=member, key=key, evidence_url=evidence_url, now=now)
 
 
@@ -261,7 +314,7 @@ def undo_completion(
         raise Conflict(_("Your trainer has approved “{title}”; ask them if it should be "
                          "reopened.").format(title=view.thing.title))
     session.delete(view.completion)
-    session.commit()
+    session.flush()
     return _view(member, view.thing, None, now)
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from app.cohorts.models import Enrolment, PostVisibility, Role
 from app.programs.schedule import thing_window
 from app.sync.reader import EMAIL, NAME_TEXT, SLUG, Position, Problem, Source
 
@@ -69,9 +70,9 @@ class CohortSpec:
     groups: list[GroupSpec] = field(default_factory=list)
     due_overrides: dict[str, str] = field(default_factory=dict)
     due_override_positions: dict[str, Position] = field(default_factory=dict)
-    enrolment: str = "closed"
+    enrolment: Enrolment = Enrolment.closed
     pitch_due: datetime | None = None
-    posts_default_visibility: str = "cohort"
+    posts_default_visibility: PostVisibility = PostVisibility.cohort
     posts_allow_public: bool = False
     benchmark: float = 0.7
     translations: dict[str, Any] = field(default_factory=dict)
@@ -109,7 +110,8 @@ def read_cohort(
     if "pitch_due" in keys:
         spec.pitch_due = src.local_datetime(keys["pitch_due"], "pitch_due")
     if "enrolment" in keys:
-        spec.enrolment = src.choice(keys["enrolment"], "enrolment", ("closed", "open")) or "closed"
+        spec.enrolment = Enrolment(src.choice(keys["enrolment"], "enrolment", tuple(Enrolment))
+                                   or Enrolment.closed)
     if "benchmark" in keys:
         spec.benchmark = src.number(keys["benchmark"], "benchmark", minimum=0, maximum=1) or 0.7
     if "posts" in keys:
@@ -193,11 +195,11 @@ def _read_posts(src: Source, node: Node, spec: CohortSpec) -> None:
         spec.posts_allow_public = bool(src.boolean(keys["allow_public"], "posts.allow_public"))
     if "default_visibility" in keys:
         value = src.choice(keys["default_visibility"], "posts.default_visibility",
-                           ("private", "cohort", "public"))
-        if value == "public" and not spec.posts_allow_public:
+                           tuple(PostVisibility))
+        if value == PostVisibility.public and not spec.posts_allow_public:
             src.error(keys["default_visibility"], "posts.default_visibility",
                       "'public' needs posts.allow_public: true")
-        spec.posts_default_visibility = value or "cohort"
+        spec.posts_default_visibility = PostVisibility(value or PostVisibility.cohort)
 
 
 def _read_organizations(src: Source, node: Node | None) -> list[str]:
@@ -346,8 +348,8 @@ def _check_people(src: Source, spec: CohortSpec) -> None:
     def add(position: Position, message: str) -> None:
         src.problems.append(Problem(position.file, position.line, position.col, message))
 
-    for role, people in (("participant", spec.participants), ("trainer", spec.trainers),
-                         ("manager", spec.managers)):
+    for role, people in ((Role.participant, spec.participants), (Role.trainer, spec.trainers),
+                         (Role.manager, spec.managers)):
         first: dict[str, Position] = {}
         for person in people:
             if person.email in first:

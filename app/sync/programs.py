@@ -8,6 +8,7 @@ from typing import Any
 
 from yaml.nodes import Node
 
+from app.programs.models import Evidence, ThingKind, TieBreak
 from app.programs.schedule import parse_rule
 from app.sync.reader import LANGUAGE, Position, Source
 
@@ -19,8 +20,8 @@ THING_KEYS = (
     "key", "title", "kind", "theme", "opens", "due", "minutes", "body", "links", "reflection",
     "evidence",
 )
-KINDS = ("must", "can", "optional")
-EVIDENCE = ("none", "url", "approval")
+KINDS = tuple(ThingKind)
+EVIDENCE = tuple(Evidence)
 
 
 @dataclass
@@ -34,7 +35,7 @@ class ThemeSpec:
 class ThingSpec:
     key: str
     title: str
-    kind: str
+    kind: ThingKind
     theme: str | None = None
     opens: str | None = None
     due: str | None = None
@@ -44,7 +45,7 @@ class ThingSpec:
     reflection_prompt: str | None = None
     reflection_required: bool = False
     reflection_min_words: int = 0
-    evidence: str = "none"
+    evidence: Evidence = Evidence.none
     translations: dict[str, Any] = field(default_factory=dict)
 
 
@@ -67,7 +68,7 @@ class ProgramSpec:
     groups_self_select: bool = False
     pitch_votes_per_participant: int | None = None
     pitch_self_vote: bool = False
-    pitch_tie_break: str = "trainer"
+    pitch_tie_break: TieBreak = TieBreak.trainer
     forum_categories: list[str] | None = None
     translations: dict[str, Any] = field(default_factory=dict)
 
@@ -130,7 +131,7 @@ def read_program(src: Source, root: Node, keys: dict[str, Node]) -> ProgramSpec 
                 spec_kwargs["pitch_self_vote"] = src.boolean(pitch["self_vote"], "pitch.self_vote")
             if "tie_break" in pitch:
                 spec_kwargs["pitch_tie_break"] = src.choice(
-                    pitch["tie_break"], "pitch.tie_break", ("trainer", "shared"))
+                    pitch["tie_break"], "pitch.tie_break", tuple(TieBreak))
     if "forum" in keys:
         forum = src.mapping(keys["forum"], "forum", optional=("categories",))
         if forum is not None:
@@ -204,7 +205,8 @@ def _read_thing(
     key = src.slug(keys["key"], f"{where}.key") if "key" in keys else None
     title = src.localized(keys["title"], f"{where}.title", tr, "title", language) if "title" in keys else None
     kind = src.choice(keys["kind"], f"{where}.kind", KINDS) if "kind" in keys else None
-    thing = ThingSpec(key=key or "", title=title or "", kind=kind or "must", translations=tr)
+    thing = ThingSpec(key=key or "", title=title or "", kind=ThingKind(kind or ThingKind.must),
+                      translations=tr)
     if "theme" in keys:
         thing.theme = src.text(keys["theme"], f"{where}.theme")
         if thing.theme is not None and thing.theme not in theme_keys:
@@ -228,7 +230,8 @@ def _read_thing(
     if "reflection" in keys:
         _read_reflection(src, keys["reflection"], f"{where}.reflection", thing, tr, language)
     if "evidence" in keys:
-        thing.evidence = src.choice(keys["evidence"], f"{where}.evidence", EVIDENCE) or "none"
+        thing.evidence = Evidence(src.choice(keys["evidence"], f"{where}.evidence", EVIDENCE)
+                                  or Evidence.none)
     if len(src.problems) > before or key is None or title is None or kind is None:
         return None
     return thing
@@ -290,18 +293,18 @@ def _read_completion(
             must = None
         else:
             must = src.integer(must_node, "completion.must", minimum=0, maximum=10_000)
-            if must is not None and things is not None and must > counts["must"]:
+            if must is not None and things is not None and must > counts[ThingKind.must]:
                 src.error(must_node, "completion.must",
-                          f"asks for {must} must-do Things but the programme has {counts['must']}")
+                          f"asks for {must} must-do Things but the programme has {counts[ThingKind.must]}")
     if "can" in keys:
         can_node = keys["can"]
         if getattr(can_node, "value", None) == "all":
-            can = counts["can"]
+            can = counts[ThingKind.can]
         else:
             can = src.integer(can_node, "completion.can", minimum=0, maximum=10_000) or 0
-            if things is not None and can > counts["can"]:
+            if things is not None and can > counts[ThingKind.can]:
                 src.error(can_node, "completion.can",
-                          f"asks for {can} can-do Things but the programme has {counts['can']}")
+                          f"asks for {can} can-do Things but the programme has {counts[ThingKind.can]}")
     return must, can
 
 

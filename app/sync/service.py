@@ -279,18 +279,18 @@ def _sync_memberships(
 ) -> None:
     existing = {(m.user_id, m.role): m for m in session.exec(
         select(Membership).where(Membership.cohort_id == cohort.id))}
-    listed: set[tuple[int, str]] = set()
+    listed: set[tuple[int, Role]] = set()
     for role, person in _people(spec):
         user = users[person.email]
         group = groups[person.group] if person.group else None
         values: dict[str, Any] = {"organization": person.organization,
                   "group_id": group.id if group else None, "is_active": True}
-        key = (id_of(user), role.value)
+        key = (id_of(user), role)
         listed.add(key)
         name = f"{person.email} in {spec.key}"
         membership = existing.get(key)
         if membership is None:
-            session.add(Membership(cohort_id=id_of(cohort), user_id=id_of(user), role=role.value,
+            session.add(Membership(cohort_id=id_of(cohort), user_id=id_of(user), role=role,
                                    **values))
             changes.append(Change("add", role.value, name))
             continue

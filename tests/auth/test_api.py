@@ -6,11 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.factories import load_standard, token_for
-from tests.support import (
-    ANNA,
-    TRAINER,
-)
+from tests.fixtures.builders import ANNA, TRAINER, load_standard
+from tests.fixtures.people import token_for
 
 
 def test_me_tells_who_the_token_belongs_to_and_their_roles(client: TestClient, db: Session) -> None:

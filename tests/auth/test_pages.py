@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.factories import csrf_from, load_standard, sign_in
-from tests.support import ANNA, BRAM
+from tests.fixtures.builders import ANNA, BRAM, load_standard
+from tests.fixtures.people import csrf_from, sign_in
 
 THING = "/c/testcohort/things/intro"
 

@@ -22,7 +22,7 @@ from app.config import ROOT, Settings
 from app.db import make_engine, upgrade
 from app.demo import load_demo
 from app.main import create_app
-from tests.conftest import throwaway_database
+from tests.fixtures.database import throwaway_database
 
 CHROMIUM = Path("/usr/bin/chromium")
 LIVE_SECRET = "browser-test-secret-" + "y" * 40

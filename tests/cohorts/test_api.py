@@ -7,12 +7,8 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.factories import load_standard, token_for
-from tests.support import (
-    ANNA,
-    TRAINER,
-    load_two_cohorts,
-)
+from tests.fixtures.builders import ANNA, TRAINER, load_standard, load_two_cohorts
+from tests.fixtures.people import token_for
 
 
 def test_cohorts_lists_only_mine_with_my_role(client: TestClient, db: Session) -> None:

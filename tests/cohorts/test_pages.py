@@ -5,8 +5,18 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.factories import PROGRAM, cohort_yaml, load, load_standard, sign_in
-from tests.support import ANNA, BRAM, MANAGER, TRAINER, load_two_cohorts
+from tests.fixtures.builders import (
+    ANNA,
+    BRAM,
+    MANAGER,
+    PROGRAM,
+    TRAINER,
+    cohort_yaml,
+    load,
+    load_standard,
+    load_two_cohorts,
+)
+from tests.fixtures.people import sign_in
 
 
 def test_my_cohorts_lists_the_cohort_with_my_progress(client: TestClient, db: Session) -> None:

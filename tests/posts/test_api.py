@@ -7,13 +7,8 @@ from datetime import datetime
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.factories import load_standard, token_for
-from tests.support import (
-    ANNA,
-    BRAM,
-    STRANGER,
-    load_two_cohorts,
-)
+from tests.fixtures.builders import ANNA, BRAM, STRANGER, load_standard, load_two_cohorts
+from tests.fixtures.people import token_for
 
 
 def test_post_is_created_with_201_and_read_back_with_the_documented_fields(
@@ -113,7 +108,8 @@ def test_a_post_without_a_title_or_text_is_refused(client: TestClient, db: Sessi
                            json={"title": "   ", "body": "  "},
                            headers=token_for(db, "anna@example.org"))
     assert response.status_code == 422
-    assert response.json()["detail"] == "A post needs a title and some text."
+    assert response.json()["detail"] == ("title: needs some text, not only spaces; "
+                                         "body: needs some text, not only spaces")
 
 
 def test_the_api_edits_my_reflection_on_a_thing_like_the_thing_page_does(
@@ -132,6 +128,6 @@ def test_the_api_edits_my_reflection_on_a_thing_like_the_thing_page_does(
     done = client.put("/api/v1/cohorts/testcohort/things/reflect/completion", headers=headers)
     assert done.status_code == 200 and done.json()["status"] == "done"
     blank = client.put(url, json={"body": "   "}, headers=headers)
-    assert blank.status_code == 422 and blank.json()["detail"] == "A reflection needs some text."
+    assert blank.status_code == 422 and blank.json()["detail"] == "body: needs some text, not only spaces"
     assert client.put("/api/v1/cohorts/testcohort/things/nope/reflection", json={"body": "x"},
                       headers=headers).status_code == 404

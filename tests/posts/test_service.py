@@ -7,8 +7,8 @@ from sqlmodel import Session
 
 from app.errors import Forbidden
 from app.posts import service as posts_service
-from tests.factories import load_standard, member
-from tests.support import ANNA, TRAINER
+from app.programs import service as programs_service
+from tests.fixtures.builders import ANNA, TRAINER, load_standard, member
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -27,23 +27,22 @@ def test_reflection_words_are_counted_as_a_reader_would(text: str, words: int) -
 def test_saving_a_reflection_again_updates_the_one_post(db: Session) -> None:
     load_standard(db)
     anna = member(db, ANNA)
-    thing = posts_service.find_thing(db, member=anna, key="reflect")
-    first = posts_service.save_reflection(db, member=anna, thing=thing, body="first draft")
+    first = posts_service.save_reflection(db, member=anna, key="reflect", body="first draft")
     db.commit()
-    second = posts_service.save_reflection(db, member=anna, thing=thing, body="a better second one")
+    second = posts_service.save_reflection(db, member=anna, key="reflect", body="a better second one")
     db.commit()
     assert first is not None and second is not None and first.id == second.id
     assert second.word_count == 4
+    thing = programs_service.get_thing(db, program=anna.program, key="reflect")
     assert posts_service.best_reflection_words(db, member=anna, thing=thing) == 4
 
 
 def test_a_blank_reflection_leaves_the_saved_one_alone(db: Session) -> None:
     load_standard(db)
     anna = member(db, ANNA)
-    thing = posts_service.find_thing(db, member=anna, key="reflect")
-    posts_service.save_reflection(db, member=anna, thing=thing, body="keep me please")
+    posts_service.save_reflection(db, member=anna, key="reflect", body="keep me please")
     db.commit()
-    kept = posts_service.save_reflection(db, member=anna, thing=thing, body="  \n ")
+    kept = posts_service.save_reflection(db, member=anna, key="reflect", body="  \n ")
     db.commit()
     assert kept is not None and kept.body == "keep me please"
 
@@ -51,6 +50,5 @@ def test_a_blank_reflection_leaves_the_saved_one_alone(db: Session) -> None:
 def test_trainers_cannot_write_reflections(db: Session) -> None:
     load_standard(db)
     trainer = member(db, TRAINER)
-    thing = posts_service.find_thing(db, member=trainer, key="reflect")
     with pytest.raises(Forbidden):
-        posts_service.save_reflection(db, member=trainer, thing=thing, body="hello there")
+        posts_service.save_reflection(db, member=trainer, key="reflect", body="hello there")

@@ -9,18 +9,22 @@ from babel.dates import format_date
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.factories import PROGRAM, cohort_yaml, load, load_standard, token_for
-from tests.support import (
+from tests.fixtures.builders import (
     ANNA,
     BRAM,
     ENOUGH_WORDS,
     MANAGER,
+    PROGRAM,
     STRANGER,
     TRAINER,
+    cohort_yaml,
+    load,
+    load_standard,
     load_two_cohorts,
     today_in,
     with_due_overrides,
 )
+from tests.fixtures.people import token_for
 
 THINGS = "/api/v1/cohorts/testcohort/things"
 

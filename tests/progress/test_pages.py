@@ -10,16 +10,19 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.posts import service as posts_service
-from tests.factories import load_standard, member, sign_in
-from tests.support import (
+from app.programs import service as programs_service
+from tests.fixtures.builders import (
     ANNA,
     ENOUGH_WORDS,
     STRANGER,
     TRAINER,
     completions_of,
+    load_standard,
     load_two_cohorts,
     medium_date,
+    member,
 )
+from tests.fixtures.people import sign_in
 
 THINGS = "/c/testcohort/things"
 HTMX = {"HX-Request": "true"}
@@ -45,7 +48,7 @@ def textarea(html: str) -> str:
 def reflection_body(db: Session, email: str, key: str) -> str | None:
     db.expire_all()
     who = member(db, email)
-    thing = posts_service.find_thing(db, member=who, key=key)
+    thing = programs_service.get_thing(db, program=who.program, key=key)
     post = posts_service.reflection_for(db, member=who, thing=thing)
     return post.body if post else None
 

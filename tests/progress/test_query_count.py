@@ -11,8 +11,9 @@ from sqlmodel import Session
 
 from app.posts import service as posts_service
 from app.progress import service as progress_service
-from tests.factories import PROGRAM, cohort_yaml, load, member, sign_in, token_for
-from tests.support import ANNA, ENOUGH_WORDS, sql_statements
+from tests.fixtures.builders import ANNA, ENOUGH_WORDS, PROGRAM, cohort_yaml, load, member
+from tests.fixtures.database import sql_statements
+from tests.fixtures.people import sign_in, token_for
 
 
 def cohort_of(db: Session, size: int, key: str) -> None:
@@ -23,8 +24,7 @@ def cohort_of(db: Session, size: int, key: str) -> None:
         someone = member(db, email, cohort=key)
         progress_service.complete_thing(db, member=someone, key="intro")
         progress_service.complete_thing(db, member=someone, key="extra")
-        thing = posts_service.find_thing(db, member=someone, key="reflect")
-        posts_service.save_reflection(db, member=someone, thing=thing, body=ENOUGH_WORDS)
+        posts_service.save_reflection(db, member=someone, key="reflect", body=ENOUGH_WORDS)
         db.commit()
         progress_service.complete_thing(db, member=someone, key="reflect")
     anna = member(db, ANNA, cohort=key)

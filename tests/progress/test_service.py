@@ -10,10 +10,19 @@ from sqlmodel import Session
 
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.posts import service as posts_service
+from app.programs import service as programs_service
 from app.progress import service as progress_service
 from app.progress.models import Approval, ThingStatus
-from tests.factories import PROGRAM, cohort_yaml, load, member
-from tests.support import ANNA, ENOUGH_WORDS, TRAINER, completions_of
+from tests.fixtures.builders import (
+    ANNA,
+    ENOUGH_WORDS,
+    PROGRAM,
+    TRAINER,
+    cohort_yaml,
+    completions_of,
+    load,
+    member,
+)
 
 STARTS = date(2027, 1, 11)  # a Monday; the cohort is in Europe/Amsterdam (UTC+1 in winter)
 NOW = datetime(2027, 1, 13, 12, 0, tzinfo=UTC)  # in week 1
@@ -27,8 +36,7 @@ def anna(db: Session):  # type: ignore[no-untyped-def]
 
 
 def reflect(db: Session, who, key: str, text: str) -> None:  # type: ignore[no-untyped-def]
-    thing = posts_service.find_thing(db, member=who, key=key)
-    posts_service.save_reflection(db, member=who, thing=thing, body=text, now=NOW)
+    posts_service.save_reflection(db, member=who, key=key, body=text, now=NOW)
     db.commit()
 
 
@@ -149,7 +157,7 @@ def test_undo_removes_the_completion_but_keeps_the_reflection(db: Session, anna)
     assert view.status == ThingStatus.open
     assert view.completion is None
     assert completions_of(db, anna) == []
-    thing = posts_service.find_thing(db, member=anna, key="reflect")
+    thing = programs_service.get_thing(db, program=anna.program, key="reflect")
     kept = posts_service.reflection_for(db, member=anna, thing=thing)
     assert kept is not None and kept.body == ENOUGH_WORDS
 

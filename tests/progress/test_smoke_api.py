@@ -1,7 +1,8 @@
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.factories import load_standard, token_for
+from tests.fixtures.builders import load_standard
+from tests.fixtures.people import token_for
 
 
 def test_participant_lists_their_things_with_a_token(client: TestClient, db: Session) -> None:

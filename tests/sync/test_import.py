@@ -17,8 +17,8 @@ from app.programs.models import Program, Theme, Thing
 from app.progress import service as progress_service
 from app.progress.models import Completion
 from app.sync import service as sync_service
-from tests.factories import PROGRAM, cohort_yaml, load, member, user, validate
-from tests.support import sql_statements
+from tests.fixtures.builders import PROGRAM, cohort_yaml, load, member, user, validate
+from tests.fixtures.database import sql_statements
 
 GROUPED = PROGRAM.replace("language: en\n", "language: en\ngroups: {max_size: 5}\n")
 

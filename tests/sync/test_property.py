@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from app.sync import service as sync_service
 from app.sync.validate import validate_texts
-from tests.factories import PROGRAM, cohort_yaml
+from tests.fixtures.builders import PROGRAM, cohort_yaml
 
 COHORT = cohort_yaml(starts=date(2027, 1, 11))
 NAMES = ("program.yaml", "cohort.yaml")

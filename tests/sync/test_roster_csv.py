@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from app.sync.validate import Bundle, validate_paths
-from tests.factories import PROGRAM, cohort_yaml
+from tests.fixtures.builders import PROGRAM, cohort_yaml
 
 HEADER = "email,name,organization,group\n"
 

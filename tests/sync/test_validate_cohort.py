@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from app.sync.cohorts import ProgramFacts
-from tests.factories import PROGRAM, cohort_yaml, validate
+from tests.fixtures.builders import PROGRAM, cohort_yaml, validate
 
 STARTS = date(2027, 1, 11)
 COHORT = cohort_yaml(starts=STARTS)  # 13 lines; keys added at its end start on line 14

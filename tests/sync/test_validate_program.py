@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.programs.schedule import parse_rule
-from tests.factories import PROGRAM, cohort_yaml, validate
+from tests.fixtures.builders import PROGRAM, cohort_yaml, validate
 
 STARTS = date(2027, 1, 11)
 
