@@ -8,14 +8,16 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from app import limits
 from app.programs.schedule import thing_window
-from app.sync.reader import EMAIL, NAME_TEXT, SLUG, Position, Problem, Source
+from app.sync.files import NotAFile, TooLarge, read_limited, too_large
+from app.sync.reader import EMAIL, NAME_TEXT, SLUG, Position, Problem, Source, clip
 
 COHORT_KEYS = (
     "id", "program", "title", "timezone", "starts", "ends", "final_session", "organizations",
@@ -23,6 +25,8 @@ COHORT_KEYS = (
     "enrolment", "pitch_due", "posts", "benchmark",
 )
 CSV_COLUMNS = ("email", "name", "organization", "group")
+ROSTER_INSIDE = ("expected a file in this cohort's folder or a folder below it, like roster.csv "
+                 "or rosters/spring.csv")
 
 
 @dataclass
@@ -277,12 +281,9 @@ def _read_roster(src: Source, node: Node, cohort_path: Path) -> list[PersonSpec]
     relative = src.text(node, "participants_csv")
     if relative is None:
         return []
-    path = (cohort_path.parent / relative)
     shown = str(Path(src.file).parent / relative)
-    try:
-        raw = path.read_bytes()
-    except (OSError, ValueError):  # ValueError: a NUL character in the name
-        src.error(node, "participants_csv", f"cannot read {shown}: no such file next to this cohort")
+    raw = _roster_bytes(src, node, cohort_path, relative, shown)
+    if raw is None:
         return []
     try:
         text = raw.decode("utf-8-sig")
@@ -305,7 +306,7 @@ def _read_roster(src: Source, node: Node, cohort_path: Path) -> list[PersonSpec]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown or "email" not in header or len(set(header)) != len(header):
         problem(1, f"expected the header email,name,organization,group (email required); "
-                   f"got {','.join(header)}")
+                   f"got {_show_header(header)}")
         return []
     people: list[PersonSpec] = []
     line = 1
@@ -321,7 +322,7 @@ def _read_roster(src: Source, node: Node, cohort_path: Path) -> list[PersonSpec]
             email = (values.get("email") or "").lower()
             if not EMAIL.fullmatch(email):
                 problem(line, f"email: expected an e-mail address like name@example.org; "
-                              f"got {values.get('email') or ''!r}")
+                              f"got {clip(values.get('email') or '')!r}")
                 continue
             too_long = [(h, n) for h, n in (("email", 320), ("name", NAME_TEXT),
                                              ("organization", NAME_TEXT), ("group", 100))
@@ -340,6 +341,48 @@ def _read_roster(src: Source, node: Node, cohort_path: Path) -> list[PersonSpec]
     except csv.Error as exc:
         problem(line + 1, f"could not read CSV: {exc}")
     return people
+
+
+def _roster_bytes(
+    src: Source, node: Node, cohort_path: Path, relative: str, shown: str
+) -> bytes | None:
+    """The roster's bytes, if it is a regular file of sensible size in the cohort file's
+    folder or below. A cohort file may not reach any other file the process can read (nor
+    have a message show it), nor make validation wait on a FIFO or read a device forever."""
+
+    def refuse(message: str) -> None:
+        src.error(node, "participants_csv", message)
+
+    written = PurePath(relative)
+    if written.is_absolute():
+        refuse(f"{ROSTER_INSIDE}; got the absolute path {relative!r}")
+        return None
+    if ".." in written.parts:
+        refuse(f"{ROSTER_INSIDE}; got {relative!r}, which uses '..'")
+        return None
+    try:
+        folder = cohort_path.parent.resolve()
+        path = (folder / written).resolve(strict=True)  # links followed, to see where they go
+        if not path.is_relative_to(folder):
+            refuse(f"{shown} leads to a file outside this cohort's folder; copy the file into it")
+            return None
+        return read_limited(path, limits.ROSTER_CSV_BYTES, follow_links=False)
+    except NotAFile:
+        refuse(f"cannot read {shown}: it is not a regular file")
+    except TooLarge as exc:
+        refuse(f"{shown} is {too_large(exc.size, limits.ROSTER_CSV_BYTES)}")
+    except (OSError, RuntimeError, ValueError):  # a link loop; a NUL character in the name
+        refuse(f"cannot read {shown}: no such file next to this cohort")
+    return None
+
+
+def _show_header(header: list[str]) -> str:
+    """The first few column names, each cut short: enough to see what is wrong, and never
+    a whole line of a file that may not be a roster at all."""
+    shown = [clip(name, 40) for name in header[:5]]
+    if len(header) > 5:
+        shown.append(f"... ({len(header):,} columns)")
+    return ",".join(shown)
 
 
 def _check_people(src: Source, spec: CohortSpec) -> None:

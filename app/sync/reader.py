@@ -92,13 +92,17 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 def show(node: Node) -> str:
     """A short rendering of what was found, for messages."""
     if isinstance(node, ScalarNode):
-        text = node.value if len(node.value) <= 60 else node.value[:57] + "..."
-        return repr(text)
+        return repr(clip(node.value))
     if isinstance(node, MappingNode):
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
     return "something else"
+
+
+def clip(text: str, most: int = 60) -> str:
+    """Text as found, cut short for a message: a message never echoes a whole long value."""
+    return text if len(text) <= most else text[: most - 3] + "..."
 
 
 def is_null(node: Node | None) -> bool:
