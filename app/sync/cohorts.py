@@ -119,14 +119,20 @@ def read_cohort(
     if "posts" in keys:
         _read_posts(src, keys["posts"], spec)
 
-    spec.organizations = _read_organizations(src, keys.get("organizations"))
+    organizations = _read_organizations(src, keys.get("organizations"))
+    spec.organizations = organizations or []
     spec.trainers = _read_staff(src, keys.get("trainers"), "trainers")
     spec.managers = _read_staff(src, keys.get("managers"), "managers")
-    spec.groups = _read_groups(src, keys.get("groups"))
+    groups = _read_groups(src, keys.get("groups"))
+    spec.groups = groups or []
     spec.participants = _read_participants(src, keys.get("participants"))
     if "participants_csv" in keys:
-        spec.participants += _read_roster(src, keys["participants_csv"], path)
-    _check_people(src, spec)
+        room = limits.PARTICIPANTS_PER_COHORT - len(spec.participants)
+        spec.participants += _read_roster(src, keys["participants_csv"], path, room)
+    # a list that could not be read is not listed as empty: checking people against it
+    # would only add false alarms
+    _check_people(src, spec, known_organizations=organizations is not None,
+                  known_groups=groups is not None)
     if "due_overrides" in keys:
         _read_overrides(src, keys["due_overrides"], spec)
 
@@ -204,9 +210,14 @@ def _read_posts(src: Source, node: Node, spec: CohortSpec) -> None:
         spec.posts_default_visibility = value or "cohort"
 
 
-def _read_organizations(src: Source, node: Node | None) -> list[str]:
+def _read_organizations(src: Source, node: Node | None) -> list[str] | None:
+    """The organisations listed; None when the list itself could not be read."""
+    items = src.sequence(node, "organizations", limit=limits.ORGANIZATIONS_PER_COHORT,
+                         what="organisations per cohort") if node else []
+    if items is None:
+        return None
     names: list[str] = []
-    for i, item in enumerate(src.sequence(node, "organizations") or [] if node else []):
+    for i, item in enumerate(items):
         name = src.text(item, f"organizations[{i}]", NAME_TEXT)
         if name is None:
             continue
@@ -220,7 +231,9 @@ def _read_organizations(src: Source, node: Node | None) -> list[str]:
 def _read_staff(src: Source, node: Node | None, where: str) -> list[PersonSpec]:
     """Trainers and managers: e-mail addresses, or {email, name}."""
     people: list[PersonSpec] = []
-    for i, item in enumerate(src.sequence(node, where) or [] if node else []):
+    items = src.sequence(node, where, limit=limits.STAFF_PER_COHORT,
+                         what=f"{where} per cohort") if node else []
+    for i, item in enumerate(items or []):
         at = f"{where}[{i}]"
         name = None
         if getattr(item, "tag", "").endswith(":map"):
@@ -236,10 +249,15 @@ def _read_staff(src: Source, node: Node | None, where: str) -> list[PersonSpec]:
     return people
 
 
-def _read_groups(src: Source, node: Node | None) -> list[GroupSpec]:
+def _read_groups(src: Source, node: Node | None) -> list[GroupSpec] | None:
+    """The groups listed; None when the list itself could not be read."""
+    items = src.sequence(node, "groups", limit=limits.GROUPS_PER_COHORT,
+                         what="groups per cohort") if node else []
+    if items is None:
+        return None
     groups: list[GroupSpec] = []
     seen: set[str] = set()
-    for i, item in enumerate(src.sequence(node, "groups") or [] if node else []):
+    for i, item in enumerate(items):
         at = f"groups[{i}]"
         keys = src.mapping(item, at, required=("key",), optional=("name",))
         if not keys or "key" not in keys:
@@ -258,7 +276,9 @@ def _read_groups(src: Source, node: Node | None) -> list[GroupSpec]:
 
 def _read_participants(src: Source, node: Node | None) -> list[PersonSpec]:
     people: list[PersonSpec] = []
-    for i, item in enumerate(src.sequence(node, "participants") or [] if node else []):
+    items = src.sequence(node, "participants", limit=limits.PARTICIPANTS_PER_COHORT,
+                         what="participants per cohort") if node else []
+    for i, item in enumerate(items or []):
         at = f"participants[{i}]"
         keys = src.mapping(item, at, required=("email",), optional=CSV_COLUMNS[1:])
         if not keys or "email" not in keys:
@@ -276,8 +296,9 @@ def _read_participants(src: Source, node: Node | None) -> list[PersonSpec]:
     return people
 
 
-def _read_roster(src: Source, node: Node, cohort_path: Path) -> list[PersonSpec]:
-    """A roster CSV (email,name,organization,group); its problems are `file:line: message`."""
+def _read_roster(src: Source, node: Node, cohort_path: Path, room: int) -> list[PersonSpec]:
+    """A roster CSV (email,name,organization,group); its problems are `file:line: message`.
+    It may add `room` participants to those listed in the cohort file."""
     relative = src.text(node, "participants_csv")
     if relative is None:
         return []
@@ -309,12 +330,18 @@ def _read_roster(src: Source, node: Node, cohort_path: Path) -> list[PersonSpec]
                    f"got {_show_header(header)}")
         return []
     people: list[PersonSpec] = []
-    line = 1
+    line, rows = 1, 0
     try:
         for row in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
+            rows += 1
+            if rows > room:
+                problem(line, f"too many participants: at most {limits.PARTICIPANTS_PER_COHORT:,} "
+                              "per cohort, with those under 'participants' counted too; the rest "
+                              "of the file is not read")
+                break
             if len(row) != len(header):
                 problem(line, f"expected {len(header)} columns ({','.join(header)}); got {len(row)}")
                 continue
@@ -385,7 +412,9 @@ def _show_header(header: list[str]) -> str:
     return ",".join(shown)
 
 
-def _check_people(src: Source, spec: CohortSpec) -> None:
+def _check_people(
+    src: Source, spec: CohortSpec, *, known_organizations: bool, known_groups: bool
+) -> None:
     def add(position: Position, message: str) -> None:
         src.problems.append(Problem(position.file, position.line, position.col, message))
 
@@ -400,11 +429,13 @@ def _check_people(src: Source, spec: CohortSpec) -> None:
                 first[person.email] = person.position
     group_keys = {g.key for g in spec.groups}
     for person in spec.participants:
-        if person.organization and person.organization not in spec.organizations:
+        if person.organization and known_organizations and (
+            person.organization not in spec.organizations
+        ):
             listed = ", ".join(spec.organizations) or "none are listed"
             add(person.position, f"{person.email}: organization '{person.organization}' is not "
                                  f"in organizations ({listed})")
-        if person.group and person.group not in group_keys:
+        if person.group and known_groups and person.group not in group_keys:
             listed = ", ".join(sorted(group_keys)) or "none are listed"
             add(person.position, f"{person.email}: group '{person.group}' is not in groups "
                                  f"({listed})")
@@ -413,6 +444,10 @@ def _check_people(src: Source, spec: CohortSpec) -> None:
 def _read_overrides(src: Source, node: Node, spec: CohortSpec) -> None:
     if not isinstance(node, MappingNode):
         src.error(node, "due_overrides", "expected a mapping of Thing key to due date")
+        return
+    if len(node.value) > limits.THINGS_PER_PROGRAM:
+        src.too_many(node, "due_overrides", len(node.value), limits.THINGS_PER_PROGRAM,
+                     "due dates, one per Thing")
         return
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode):

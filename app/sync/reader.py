@@ -157,13 +157,21 @@ class Source:
                 self.error(node, where, f"missing required key '{key}'")
         return found
 
-    def sequence(self, node: Node, where: str) -> list[Node] | None:
+    def sequence(self, node: Node, where: str, *, limit: int, what: str) -> list[Node] | None:
+        """The items of a list of at most `limit` `what` (like "Things per programme"). A list
+        past its limit is one problem and is not read item by item."""
         if is_null(node):
             return []
         if not isinstance(node, SequenceNode):
             self.error(node, where, f"expected a list; got {show(node)}")
             return None
+        if len(node.value) > limit:
+            self.too_many(node, where, len(node.value), limit, what)
+            return None
         return list(node.value)
+
+    def too_many(self, node: Node, where: str, count: int, limit: int, what: str) -> None:
+        self.error(node, where, f"too many: at most {limit:,} {what}; got {count:,}")
 
     # -- scalars ------------------------------------------------------------------------------
 
@@ -179,8 +187,8 @@ class Source:
             return None
         return node
 
-    def text(self, node: Node, where: str, max_len: int | None = SHORT_TEXT) -> str | None:
-        """Plain text; short by default (titles, names), `max_len=None` for instructions."""
+    def text(self, node: Node, where: str, max_len: int = SHORT_TEXT) -> str | None:
+        """Plain text; short by default (titles, names), longer for instructions."""
         scalar = self.scalar(node, where, "text")
         if scalar is None:
             return None
@@ -188,14 +196,14 @@ class Source:
         if not value:
             self.error(node, where, "expected text; got an empty string")
             return None
-        if max_len is not None and len(value) > max_len:
+        if len(value) > max_len:
             self.error(node, where, f"too long: at most {max_len} characters; got {len(value)}")
             return None
         return value
 
     def localized(
         self, node: Node, where: str, translations: dict[str, Any], field_name: str,
-        language: str | None = None, max_len: int | None = SHORT_TEXT,
+        language: str | None = None, max_len: int = SHORT_TEXT,
     ) -> str | None:
         """Text, or a map of language code to text ({en: ..., da: ...})."""
         if not isinstance(node, MappingNode):
