@@ -17,7 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from app import limits
 from app.programs.schedule import thing_window
 from app.sync.files import NotAFile, TooLarge, read_limited, too_large
-from app.sync.reader import EMAIL, NAME_TEXT, SLUG, Position, Problem, Source, clip
+from app.sync.reader import EMAIL, NAME_TEXT, SLUG, Position, Problem, Source, clip, listing
 
 COHORT_KEYS = (
     "id", "program", "title", "timezone", "starts", "ends", "final_session", "organizations",
@@ -149,7 +149,7 @@ def check_against_program(spec: CohortSpec, facts: ProgramFacts) -> list[Problem
 
     for thing_key, position in spec.due_override_positions.items():
         if thing_key not in facts.things:
-            known = ", ".join(facts.things) or "none"
+            known = listing(list(facts.things)) or "none"
             add(position, f"due_overrides.{thing_key}: programme '{facts.key}' has no Thing "
                           f"'{thing_key}'; expected one of {known}")
     for thing_key, (opens, due) in facts.things.items() if spec.dates_known else ():
@@ -216,7 +216,7 @@ def _read_organizations(src: Source, node: Node | None) -> list[str] | None:
                          what="organisations per cohort") if node else []
     if items is None:
         return None
-    names: list[str] = []
+    names: dict[str, None] = {}  # in order, and quick to look up
     for i, item in enumerate(items):
         name = src.text(item, f"organizations[{i}]", NAME_TEXT)
         if name is None:
@@ -224,8 +224,8 @@ def _read_organizations(src: Source, node: Node | None) -> list[str] | None:
         if name in names:
             src.error(item, f"organizations[{i}]", f"'{name}' is listed twice")
             continue
-        names.append(name)
-    return names
+        names[name] = None
+    return list(names)
 
 
 def _read_staff(src: Source, node: Node | None, where: str) -> list[PersonSpec]:
@@ -427,16 +427,17 @@ def _check_people(
                                      f"{first[person.email]}")
             else:
                 first[person.email] = person.position
-    group_keys = {g.key for g in spec.groups}
+    organizations = set(spec.organizations) if known_organizations else None
+    group_keys = {g.key for g in spec.groups} if known_groups else None
     for person in spec.participants:
-        if person.organization and known_organizations and (
-            person.organization not in spec.organizations
+        if person.organization and organizations is not None and (
+            person.organization not in organizations
         ):
-            listed = ", ".join(spec.organizations) or "none are listed"
+            listed = listing(spec.organizations) or "none are listed"
             add(person.position, f"{person.email}: organization '{person.organization}' is not "
                                  f"in organizations ({listed})")
-        if person.group and known_groups and person.group not in group_keys:
-            listed = ", ".join(sorted(group_keys)) or "none are listed"
+        if person.group and group_keys is not None and person.group not in group_keys:
+            listed = listing(sorted(group_keys)) or "none are listed"
             add(person.position, f"{person.email}: group '{person.group}' is not in groups "
                                  f"({listed})")
 

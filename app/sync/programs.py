@@ -10,7 +10,7 @@ from yaml.nodes import Node
 
 from app import limits
 from app.programs.schedule import parse_rule
-from app.sync.reader import LANGUAGE, Position, Source
+from app.sync.reader import LANGUAGE, Position, Source, listing
 
 PROGRAM_KEYS = (
     "id", "title", "version", "language", "summary", "description", "purpose", "completion",
@@ -212,7 +212,7 @@ def _read_thing(
     if "theme" in keys:
         thing.theme = src.text(keys["theme"], f"{where}.theme")
         if thing.theme is not None and thing.theme not in theme_keys:
-            known = ", ".join(sorted(theme_keys)) or "none are defined under 'themes'"
+            known = listing(sorted(theme_keys)) or "none are defined under 'themes'"
             src.error(keys["theme"], f"{where}.theme",
                       f"no theme '{thing.theme}'; expected one of {known}")
     if "opens" in keys:
@@ -314,7 +314,7 @@ def _read_completion(
 def _read_categories(src: Source, node: Node | None) -> list[str]:
     if node is None:
         return ["General"]
-    categories: list[str] = []
+    categories: dict[str, None] = {}  # in order, and quick to look up
     items = src.sequence(node, "forum.categories", limit=limits.FORUM_CATEGORIES,
                          what="forum categories")
     for i, item in enumerate(items or []):
@@ -324,5 +324,5 @@ def _read_categories(src: Source, node: Node | None) -> list[str]:
         if name in categories:
             src.error(item, f"forum.categories[{i}]", f"category '{name}' is listed twice")
             continue
-        categories.append(name)
-    return categories
+        categories[name] = None
+    return list(categories)

@@ -24,6 +24,7 @@ LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 SHORT_TEXT = 300  # titles; the columns hold this much
 NAME_TEXT = 200  # people's names and organisations
+HINTS_PER_FILE = 100  # "did you mean" hints; past this many unknown keys they stop helping
 
 _TAG = "tag:yaml.org,2002:"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -105,6 +106,13 @@ def clip(text: str, most: int = 60) -> str:
     return text if len(text) <= most else text[: most - 3] + "..."
 
 
+def listing(names: list[str], most: int = 20) -> str:
+    """Names for an 'expected one of ...' message; a long list is cut short, as a message
+    repeated for each of thousands of lines must not repeat thousands of names."""
+    shown = ", ".join(names[:most])
+    return shown if len(names) <= most else f"{shown} and {len(names) - most:,} more"
+
+
 def is_null(node: Node | None) -> bool:
     return node is None or (isinstance(node, ScalarNode) and node.tag == _TAG + "null")
 
@@ -115,6 +123,7 @@ class Source:
 
     file: str
     problems: list[Problem] = field(default_factory=list)
+    hints_left: int = HINTS_PER_FILE  # difflib is slow enough to matter for a file of typos
 
     def position(self, node: Node) -> Position:
         return Position(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -145,17 +154,26 @@ class Source:
             key = key_node.value
             if key in seen_at:
                 line = seen_at[key].start_mark.line + 1
-                self.error(key_node, _join(where, key), f"duplicate key (also on line {line})")
+                self.error(key_node, _join(where, clip(key, 40)),
+                           f"duplicate key (also on line {line})")
                 continue
             seen_at[key] = key_node
             if key not in allowed:
-                self.error(key_node, where, _unknown_key(key, allowed))
+                self.error(key_node, where, self._unknown_key(key, allowed))
                 continue
             found[key] = value_node
         for key in required:
             if key not in found and key not in seen_at:
                 self.error(node, where, f"missing required key '{key}'")
         return found
+
+    def _unknown_key(self, key: str, allowed: tuple[str, ...]) -> str:
+        hint = ""
+        if self.hints_left > 0 and len(key) <= 100:  # no key we know is longer
+            self.hints_left -= 1
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown key '{clip(key, 40)}'{hint}; expected one of {', '.join(allowed)}"
 
     def sequence(self, node: Node, where: str, *, limit: int, what: str) -> list[Node] | None:
         """The items of a list of at most `limit` `what` (like "Things per programme"). A list
@@ -350,9 +368,3 @@ _PLAIN_TAGS = {"str", "int", "float", "bool", "timestamp"}
 
 def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
-
-
-def _unknown_key(key: str, allowed: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown key '{key}'{hint}; expected one of {', '.join(allowed)}"

@@ -4,13 +4,16 @@ so a file just under the limits validates quickly."""
 
 from __future__ import annotations
 
+import difflib
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app import limits
+from app.sync.reader import HINTS_PER_FILE
 from app.sync.validate import validate_paths
 from tests.factories import PROGRAM, cohort_yaml, validate
 
@@ -183,3 +186,91 @@ def test_long_texts_have_a_limit(old: str, new: str, where: str) -> None:
     assert problems(over) == [
         f"file0.yaml:{where}: too long: at most 50000 characters; got 50001"
     ]
+
+
+# -- linear checks -------------------------------------------------------------------------
+
+
+def test_duplicate_checks_stay_linear_on_long_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the limits lifted, 20,000 names take well under a second; searching a list for
+    each name, as once, took many seconds."""
+    count = 20_000
+    for name in ("FORUM_CATEGORIES", "ORGANIZATIONS_PER_COHORT"):
+        monkeypatch.setattr(limits, name, 10**9)
+    text = program(categories=count).replace(f"c{count - 1}]", f"c{count - 1}, c1]")
+    orgs = names(count, "o{}")
+    cohort = cohort_yaml(
+        starts=date(2027, 1, 11), program="big",
+        participants=[f"p{i}@example.org" for i in range(2_000)],
+    ).replace("organizations: [Lib]", f"organizations: [{orgs}, o1]")
+    cohort = cohort.replace("organization: Lib}", f"organization: o{count - 1}}}")
+    started = time.monotonic()
+    found = problems(text, cohort)
+    assert time.monotonic() - started < 3  # about half a second here; room for a busy machine
+    assert [p.split(": ", 1)[1] for p in found] == [
+        "forum.categories[20000]: category 'c1' is listed twice",
+        "program: programme 'big' has problems (above); this cohort is checked against it once "
+        "they are fixed",
+        "organizations[20000]: 'o1' is listed twice",
+    ]
+
+
+def test_many_unknown_keys_are_each_reported_but_only_the_first_get_a_hint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Finding a close match is slow enough to matter when a file holds thousands of typos."""
+    calls: list[str] = []
+    close_matches = difflib.get_close_matches
+
+    def counted(word: str, *args: Any, **kwargs: Any) -> list[str]:
+        calls.append(word)
+        return close_matches(word, *args, **kwargs)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counted)
+    text = PROGRAM + "".join(f"langauge{i}: 1\n" for i in range(20_000))
+    found = problems(text)
+    assert len(found) == 20_000
+    assert len(calls) == HINTS_PER_FILE
+    expected = ("kind, id, title, things, version, language, summary, description, purpose, "
+                "completion, themes, groups, pitch, forum")
+    assert found[0] == (
+        f"file0.yaml:44:1: unknown key 'langauge0' (did you mean 'language'?); expected one of "
+        f"{expected}"
+    )
+    assert found[-1] == (
+        f"file0.yaml:20043:1: unknown key 'langauge19999'; expected one of {expected}"
+    )
+
+
+def test_a_long_unknown_key_is_shown_cut_short() -> None:
+    long_key = "? " + "k" * 5000 + "\n: 1\n"  # a plain key is at most 1024 characters
+    assert problems(PROGRAM + long_key)[0].startswith(
+        f"file0.yaml:44:3: unknown key '{'k' * 37}...'; expected one of kind, "
+    )
+
+
+def test_a_long_list_of_names_in_a_message_is_cut_short() -> None:
+    orgs = names(limits.ORGANIZATIONS_PER_COHORT, "o{}")
+    cohort = COHORT.replace("organizations: [Lib]", f"organizations: [{orgs}]")
+    assert problems(PROGRAM, cohort)[0] == (
+        "file1.yaml:12:13: anna@example.org: organization 'Lib' is not in organizations "
+        f"({', '.join(f'o{i}' for i in range(20))} and 980 more)"
+    )
+
+
+def test_a_cohort_just_under_every_limit_validates_quickly(tmp_path: Path) -> None:
+    """50,000 participants, each checked against 1,000 organisations and 2,000 groups, take
+    about a second; anything quadratic in the participants would take minutes."""
+    orgs, groups = limits.ORGANIZATIONS_PER_COHORT, limits.GROUPS_PER_COHORT
+    cohort = COHORT.replace("organizations: [Lib]", f"organizations: [Lib, {names(orgs - 1, 'o{}')}]")
+    cohort += f"groups: [{names(groups, '{{key: g{}}}')}]\nparticipants_csv: roster.csv\n"
+    rows = "".join(f"p{i}@example.org,P,o{orgs - 2},g{i % groups}\n"
+                   for i in range(limits.PARTICIPANTS_PER_COHORT - 2))
+    (tmp_path / "roster.csv").write_text("email,name,organization,group\n" + rows)
+    (tmp_path / "program.yaml").write_text(GROUPED)
+    (tmp_path / "cohort.yaml").write_text(cohort)
+    started = time.monotonic()
+    bundle = validate_paths([tmp_path])
+    assert time.monotonic() - started < 4  # room for a busy machine
+    assert bundle.ok, bundle.problems[:3]
+    assert len(bundle.cohorts[0].participants) == limits.PARTICIPANTS_PER_COHORT
