@@ -8,15 +8,17 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from app import limits
 from app.cohorts.models import Enrolment, PostVisibility, Role
 from app.programs.schedule import thing_window
-from app.sync.reader import EMAIL, NAME_TEXT, SLUG, Position, Problem, Source
+from app.sync.files import NotAFile, TooLarge, read_limited, too_large
+from app.sync.reader import EMAIL, NAME_TEXT, SLUG, Position, Problem, Source, clip, listing
 
 COHORT_KEYS = (
     "id", "program", "title", "timezone", "starts", "ends", "final_session", "organizations",
@@ -24,6 +26,8 @@ COHORT_KEYS = (
     "enrolment", "pitch_due", "posts", "benchmark",
 )
 CSV_COLUMNS = ("email", "name", "organization", "group")
+ROSTER_INSIDE = ("expected a file in this cohort's folder or a folder below it, like roster.csv "
+                 "or rosters/spring.csv")
 
 
 @dataclass
@@ -117,14 +121,20 @@ def read_cohort(
     if "posts" in keys:
         _read_posts(src, keys["posts"], spec)
 
-    spec.organizations = _read_organizations(src, keys.get("organizations"))
+    organizations = _read_organizations(src, keys.get("organizations"))
+    spec.organizations = organizations or []
     spec.trainers = _read_staff(src, keys.get("trainers"), "trainers")
     spec.managers = _read_staff(src, keys.get("managers"), "managers")
-    spec.groups = _read_groups(src, keys.get("groups"))
+    groups = _read_groups(src, keys.get("groups"))
+    spec.groups = groups or []
     spec.participants = _read_participants(src, keys.get("participants"))
     if "participants_csv" in keys:
-        spec.participants += _read_roster(src, keys["participants_csv"], path)
-    _check_people(src, spec)
+        room = limits.PARTICIPANTS_PER_COHORT - len(spec.participants)
+        spec.participants += _read_roster(src, keys["participants_csv"], path, room)
+    # a list that could not be read is not listed as empty: checking people against it
+    # would only add false alarms
+    _check_people(src, spec, known_organizations=organizations is not None,
+                  known_groups=groups is not None)
     if "due_overrides" in keys:
         _read_overrides(src, keys["due_overrides"], spec)
 
@@ -141,7 +151,7 @@ def check_against_program(spec: CohortSpec, facts: ProgramFacts) -> list[Problem
 
     for thing_key, position in spec.due_override_positions.items():
         if thing_key not in facts.things:
-            known = ", ".join(facts.things) or "none"
+            known = listing(list(facts.things)) or "none"
             add(position, f"due_overrides.{thing_key}: programme '{facts.key}' has no Thing "
                           f"'{thing_key}'; expected one of {known}")
     for thing_key, (opens, due) in facts.things.items() if spec.dates_known else ():
@@ -202,23 +212,30 @@ def _read_posts(src: Source, node: Node, spec: CohortSpec) -> None:
         spec.posts_default_visibility = PostVisibility(value or PostVisibility.cohort)
 
 
-def _read_organizations(src: Source, node: Node | None) -> list[str]:
-    names: list[str] = []
-    for i, item in enumerate(src.sequence(node, "organizations") or [] if node else []):
+def _read_organizations(src: Source, node: Node | None) -> list[str] | None:
+    """The organisations listed; None when the list itself could not be read."""
+    items = src.sequence(node, "organizations", limit=limits.ORGANIZATIONS_PER_COHORT,
+                         what="organisations per cohort") if node else []
+    if items is None:
+        return None
+    names: dict[str, None] = {}  # in order, and quick to look up
+    for i, item in enumerate(items):
         name = src.text(item, f"organizations[{i}]", NAME_TEXT)
         if name is None:
             continue
         if name in names:
             src.error(item, f"organizations[{i}]", f"'{name}' is listed twice")
             continue
-        names.append(name)
-    return names
+        names[name] = None
+    return list(names)
 
 
 def _read_staff(src: Source, node: Node | None, where: str) -> list[PersonSpec]:
     """Trainers and managers: e-mail addresses, or {email, name}."""
     people: list[PersonSpec] = []
-    for i, item in enumerate(src.sequence(node, where) or [] if node else []):
+    items = src.sequence(node, where, limit=limits.STAFF_PER_COHORT,
+                         what=f"{where} per cohort") if node else []
+    for i, item in enumerate(items or []):
         at = f"{where}[{i}]"
         name = None
         if getattr(item, "tag", "").endswith(":map"):
@@ -234,10 +251,15 @@ def _read_staff(src: Source, node: Node | None, where: str) -> list[PersonSpec]:
     return people
 
 
-def _read_groups(src: Source, node: Node | None) -> list[GroupSpec]:
+def _read_groups(src: Source, node: Node | None) -> list[GroupSpec] | None:
+    """The groups listed; None when the list itself could not be read."""
+    items = src.sequence(node, "groups", limit=limits.GROUPS_PER_COHORT,
+                         what="groups per cohort") if node else []
+    if items is None:
+        return None
     groups: list[GroupSpec] = []
     seen: set[str] = set()
-    for i, item in enumerate(src.sequence(node, "groups") or [] if node else []):
+    for i, item in enumerate(items):
         at = f"groups[{i}]"
         keys = src.mapping(item, at, required=("key",), optional=("name",))
         if not keys or "key" not in keys:
@@ -256,7 +278,9 @@ def _read_groups(src: Source, node: Node | None) -> list[GroupSpec]:
 
 def _read_participants(src: Source, node: Node | None) -> list[PersonSpec]:
     people: list[PersonSpec] = []
-    for i, item in enumerate(src.sequence(node, "participants") or [] if node else []):
+    items = src.sequence(node, "participants", limit=limits.PARTICIPANTS_PER_COHORT,
+                         what="participants per cohort") if node else []
+    for i, item in enumerate(items or []):
         at = f"participants[{i}]"
         keys = src.mapping(item, at, required=("email",), optional=CSV_COLUMNS[1:])
         if not keys or "email" not in keys:
@@ -274,17 +298,15 @@ def _read_participants(src: Source, node: Node | None) -> list[PersonSpec]:
     return people
 
 
-def _read_roster(src: Source, node: Node, cohort_path: Path) -> list[PersonSpec]:
-    """A roster CSV (email,name,organization,group); its problems are `file:line: message`."""
+def _read_roster(src: Source, node: Node, cohort_path: Path, room: int) -> list[PersonSpec]:
+    """A roster CSV (email,name,organization,group); its problems are `file:line: message`.
+    It may add `room` participants to those listed in the cohort file."""
     relative = src.text(node, "participants_csv")
     if relative is None:
         return []
-    path = (cohort_path.parent / relative)
     shown = str(Path(src.file).parent / relative)
-    try:
-        raw = path.read_bytes()
-    except (OSError, ValueError):  # ValueError: a NUL character in the name
-        src.error(node, "participants_csv", f"cannot read {shown}: no such file next to this cohort")
+    raw = _roster_bytes(src, node, cohort_path, relative, shown)
+    if raw is None:
         return []
     try:
         text = raw.decode("utf-8-sig")
@@ -307,15 +329,21 @@ def _read_roster(src: Source, node: Node, cohort_path: Path) -> list[PersonSpec]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown or "email" not in header or len(set(header)) != len(header):
         problem(1, f"expected the header email,name,organization,group (email required); "
-                   f"got {','.join(header)}")
+                   f"got {_show_header(header)}")
         return []
     people: list[PersonSpec] = []
-    line = 1
+    line, rows = 1, 0
     try:
         for row in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
+            rows += 1
+            if rows > room:
+                problem(line, f"too many participants: at most {limits.PARTICIPANTS_PER_COHORT:,} "
+                              "per cohort, with those under 'participants' counted too; the rest "
+                              "of the file is not read")
+                break
             if len(row) != len(header):
                 problem(line, f"expected {len(header)} columns ({','.join(header)}); got {len(row)}")
                 continue
@@ -323,7 +351,7 @@ def _read_roster(src: Source, node: Node, cohort_path: Path) -> list[PersonSpec]
             email = (values.get("email") or "").lower()
             if not EMAIL.fullmatch(email):
                 problem(line, f"email: expected an e-mail address like name@example.org; "
-                              f"got {values.get('email') or ''!r}")
+                              f"got {clip(values.get('email') or '')!r}")
                 continue
             too_long = [(h, n) for h, n in (("email", 320), ("name", NAME_TEXT),
                                              ("organization", NAME_TEXT), ("group", 100))
@@ -344,7 +372,51 @@ def _read_roster(src: Source, node: Node, cohort_path: Path) -> list[PersonSpec]
     return people
 
 
-def _check_people(src: Source, spec: CohortSpec) -> None:
+def _roster_bytes(
+    src: Source, node: Node, cohort_path: Path, relative: str, shown: str
+) -> bytes | None:
+    """The roster's bytes, if it is a regular file of sensible size in the cohort file's
+    folder or below. A cohort file may not reach any other file the process can read (nor
+    have a message show it), nor make validation wait on a FIFO or read a device forever."""
+
+    def refuse(message: str) -> None:
+        src.error(node, "participants_csv", message)
+
+    written = PurePath(relative)
+    if written.is_absolute():
+        refuse(f"{ROSTER_INSIDE}; got the absolute path {relative!r}")
+        return None
+    if ".." in written.parts:
+        refuse(f"{ROSTER_INSIDE}; got {relative!r}, which uses '..'")
+        return None
+    try:
+        folder = cohort_path.parent.resolve()
+        path = (folder / written).resolve(strict=True)  # links followed, to see where they go
+        if not path.is_relative_to(folder):
+            refuse(f"{shown} leads to a file outside this cohort's folder; copy the file into it")
+            return None
+        return read_limited(path, limits.ROSTER_CSV_BYTES, follow_links=False)
+    except NotAFile:
+        refuse(f"cannot read {shown}: it is not a regular file")
+    except TooLarge as exc:
+        refuse(f"{shown} is {too_large(exc.size, limits.ROSTER_CSV_BYTES)}")
+    except (OSError, RuntimeError, ValueError):  # a link loop; a NUL character in the name
+        refuse(f"cannot read {shown}: no such file next to this cohort")
+    return None
+
+
+def _show_header(header: list[str]) -> str:
+    """The first few column names, each cut short: enough to see what is wrong, and never
+    a whole line of a file that may not be a roster at all."""
+    shown = [clip(name, 40) for name in header[:5]]
+    if len(header) > 5:
+        shown.append(f"... ({len(header):,} columns)")
+    return ",".join(shown)
+
+
+def _check_people(
+    src: Source, spec: CohortSpec, *, known_organizations: bool, known_groups: bool
+) -> None:
     def add(position: Position, message: str) -> None:
         src.problems.append(Problem(position.file, position.line, position.col, message))
 
@@ -357,14 +429,17 @@ def _check_people(src: Source, spec: CohortSpec) -> None:
                                      f"{first[person.email]}")
             else:
                 first[person.email] = person.position
-    group_keys = {g.key for g in spec.groups}
+    organizations = set(spec.organizations) if known_organizations else None
+    group_keys = {g.key for g in spec.groups} if known_groups else None
     for person in spec.participants:
-        if person.organization and person.organization not in spec.organizations:
-            listed = ", ".join(spec.organizations) or "none are listed"
+        if person.organization and organizations is not None and (
+            person.organization not in organizations
+        ):
+            listed = listing(spec.organizations) or "none are listed"
             add(person.position, f"{person.email}: organization '{person.organization}' is not "
                                  f"in organizations ({listed})")
-        if person.group and person.group not in group_keys:
-            listed = ", ".join(sorted(group_keys)) or "none are listed"
+        if person.group and group_keys is not None and person.group not in group_keys:
+            listed = listing(sorted(group_keys)) or "none are listed"
             add(person.position, f"{person.email}: group '{person.group}' is not in groups "
                                  f"({listed})")
 
@@ -372,6 +447,10 @@ def _check_people(src: Source, spec: CohortSpec) -> None:
 def _read_overrides(src: Source, node: Node, spec: CohortSpec) -> None:
     if not isinstance(node, MappingNode):
         src.error(node, "due_overrides", "expected a mapping of Thing key to due date")
+        return
+    if len(node.value) > limits.THINGS_PER_PROGRAM:
+        src.too_many(node, "due_overrides", len(node.value), limits.THINGS_PER_PROGRAM,
+                     "due dates, one per Thing")
         return
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode):

@@ -8,9 +8,10 @@ from typing import Any
 
 from yaml.nodes import Node
 
+from app import limits
 from app.programs.models import Evidence, ThingKind, TieBreak
 from app.programs.schedule import parse_rule
-from app.sync.reader import LANGUAGE, Position, Source
+from app.sync.reader import LANGUAGE, Position, Source, listing
 
 PROGRAM_KEYS = (
     "id", "title", "version", "language", "summary", "description", "purpose", "completion",
@@ -94,7 +95,7 @@ def read_program(src: Source, root: Node, keys: dict[str, Node]) -> ProgramSpec 
     for name in ("summary", "description", "purpose"):
         if name in keys:
             spec_kwargs[name] = src.localized(keys[name], name, tr, name, language,
-                                              max_len=None) or ""
+                                              max_len=limits.LONG_TEXT_CHARS) or ""
 
     themes = _read_themes(src, keys.get("themes"), language)
     theme_keys = {t.key for t in themes}
@@ -150,7 +151,9 @@ def _read_themes(src: Source, node: Node | None, language: str) -> list[ThemeSpe
         return []
     themes: list[ThemeSpec] = []
     seen: dict[str, int] = {}
-    for i, item in enumerate(src.sequence(node, "themes") or []):
+    items = src.sequence(node, "themes", limit=limits.THEMES_PER_PROGRAM,
+                         what="themes per programme")
+    for i, item in enumerate(items or []):
         where = f"themes[{i}]"
         keys = src.mapping(item, where, required=("key", "title"), optional=())
         if keys is None or "key" not in keys or "title" not in keys:
@@ -172,7 +175,8 @@ def _read_things(
 ) -> list[ThingSpec] | None:
     if node is None:
         return None
-    items = src.sequence(node, "things")
+    items = src.sequence(node, "things", limit=limits.THINGS_PER_PROGRAM,
+                         what="Things per programme")
     if items is None:
         return None
     if not items:
@@ -210,7 +214,7 @@ def _read_thing(
     if "theme" in keys:
         thing.theme = src.text(keys["theme"], f"{where}.theme")
         if thing.theme is not None and thing.theme not in theme_keys:
-            known = ", ".join(sorted(theme_keys)) or "none are defined under 'themes'"
+            known = listing(sorted(theme_keys)) or "none are defined under 'themes'"
             src.error(keys["theme"], f"{where}.theme",
                       f"no theme '{thing.theme}'; expected one of {known}")
     if "opens" in keys:
@@ -224,7 +228,7 @@ def _read_thing(
         thing.minutes = src.integer(keys["minutes"], f"{where}.minutes", minimum=1, maximum=10_000)
     if "body" in keys:
         thing.body = src.localized(keys["body"], f"{where}.body", tr, "body", language,
-                                   max_len=None) or ""
+                                   max_len=limits.LONG_TEXT_CHARS) or ""
     if "links" in keys:
         thing.links = _read_links(src, keys["links"], f"{where}.links")
     if "reflection" in keys:
@@ -249,7 +253,8 @@ def opens_before_due(opens: str, due: str, starts: date | None = None) -> bool:
 
 def _read_links(src: Source, node: Node, where: str) -> list[dict[str, str]]:
     links = []
-    for i, item in enumerate(src.sequence(node, where) or []):
+    items = src.sequence(node, where, limit=limits.LINKS_PER_THING, what="links per Thing")
+    for i, item in enumerate(items or []):
         keys = src.mapping(item, f"{where}[{i}]", required=("title", "url"), optional=())
         if not keys or "title" not in keys or "url" not in keys:
             continue
@@ -268,7 +273,8 @@ def _read_reflection(
         return
     if "prompt" in keys:
         thing.reflection_prompt = src.localized(keys["prompt"], f"{where}.prompt", tr,
-                                                "reflection_prompt", language, max_len=None)
+                                                "reflection_prompt", language,
+                                                max_len=limits.LONG_TEXT_CHARS)
     if "required" in keys:
         thing.reflection_required = bool(src.boolean(keys["required"], f"{where}.required"))
     if "min_words" in keys:
@@ -311,13 +317,15 @@ def _read_completion(
 def _read_categories(src: Source, node: Node | None) -> list[str]:
     if node is None:
         return ["General"]
-    categories: list[str] = []
-    for i, item in enumerate(src.sequence(node, "forum.categories") or []):
+    categories: dict[str, None] = {}  # in order, and quick to look up
+    items = src.sequence(node, "forum.categories", limit=limits.FORUM_CATEGORIES,
+                         what="forum categories")
+    for i, item in enumerate(items or []):
         name = src.text(item, f"forum.categories[{i}]")
         if name is None:
             continue
         if name in categories:
             src.error(item, f"forum.categories[{i}]", f"category '{name}' is listed twice")
             continue
-        categories.append(name)
-    return categories
+        categories[name] = None
+    return list(categories)

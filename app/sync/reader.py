@@ -24,6 +24,7 @@ LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 SHORT_TEXT = 300  # titles; the columns hold this much
 NAME_TEXT = 200  # people's names and organisations
+HINTS_PER_FILE = 100  # "did you mean" hints; past this many unknown keys they stop helping
 
 _TAG = "tag:yaml.org,2002:"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -92,13 +93,24 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 def show(node: Node) -> str:
     """A short rendering of what was found, for messages."""
     if isinstance(node, ScalarNode):
-        text = node.value if len(node.value) <= 60 else node.value[:57] + "..."
-        return repr(text)
+        return repr(clip(node.value))
     if isinstance(node, MappingNode):
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
     return "something else"
+
+
+def clip(text: str, most: int = 60) -> str:
+    """Text as found, cut short for a message: a message never echoes a whole long value."""
+    return text if len(text) <= most else text[: most - 3] + "..."
+
+
+def listing(names: list[str], most: int = 20) -> str:
+    """Names for an 'expected one of ...' message; a long list is cut short, as a message
+    repeated for each of thousands of lines must not repeat thousands of names."""
+    shown = ", ".join(names[:most])
+    return shown if len(names) <= most else f"{shown} and {len(names) - most:,} more"
 
 
 def is_null(node: Node | None) -> bool:
@@ -111,6 +123,7 @@ class Source:
 
     file: str
     problems: list[Problem] = field(default_factory=list)
+    hints_left: int = HINTS_PER_FILE  # difflib is slow enough to matter for a file of typos
 
     def position(self, node: Node) -> Position:
         return Position(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -141,11 +154,12 @@ class Source:
             key = key_node.value
             if key in seen_at:
                 line = seen_at[key].start_mark.line + 1
-                self.error(key_node, _join(where, key), f"duplicate key (also on line {line})")
+                self.error(key_node, _join(where, clip(key, 40)),
+                           f"duplicate key (also on line {line})")
                 continue
             seen_at[key] = key_node
             if key not in allowed:
-                self.error(key_node, where, _unknown_key(key, allowed))
+                self.error(key_node, where, self._unknown_key(key, allowed))
                 continue
             found[key] = value_node
         for key in required:
@@ -153,13 +167,29 @@ class Source:
                 self.error(node, where, f"missing required key '{key}'")
         return found
 
-    def sequence(self, node: Node, where: str) -> list[Node] | None:
+    def _unknown_key(self, key: str, allowed: tuple[str, ...]) -> str:
+        hint = ""
+        if self.hints_left > 0 and len(key) <= 100:  # no key we know is longer
+            self.hints_left -= 1
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown key '{clip(key, 40)}'{hint}; expected one of {', '.join(allowed)}"
+
+    def sequence(self, node: Node, where: str, *, limit: int, what: str) -> list[Node] | None:
+        """The items of a list of at most `limit` `what` (like "Things per programme"). A list
+        past its limit is one problem and is not read item by item."""
         if is_null(node):
             return []
         if not isinstance(node, SequenceNode):
             self.error(node, where, f"expected a list; got {show(node)}")
             return None
+        if len(node.value) > limit:
+            self.too_many(node, where, len(node.value), limit, what)
+            return None
         return list(node.value)
+
+    def too_many(self, node: Node, where: str, count: int, limit: int, what: str) -> None:
+        self.error(node, where, f"too many: at most {limit:,} {what}; got {count:,}")
 
     # -- scalars ------------------------------------------------------------------------------
 
@@ -175,8 +205,8 @@ class Source:
             return None
         return node
 
-    def text(self, node: Node, where: str, max_len: int | None = SHORT_TEXT) -> str | None:
-        """Plain text; short by default (titles, names), `max_len=None` for instructions."""
+    def text(self, node: Node, where: str, max_len: int = SHORT_TEXT) -> str | None:
+        """Plain text; short by default (titles, names), longer for instructions."""
         scalar = self.scalar(node, where, "text")
         if scalar is None:
             return None
@@ -184,14 +214,14 @@ class Source:
         if not value:
             self.error(node, where, "expected text; got an empty string")
             return None
-        if max_len is not None and len(value) > max_len:
+        if len(value) > max_len:
             self.error(node, where, f"too long: at most {max_len} characters; got {len(value)}")
             return None
         return value
 
     def localized(
         self, node: Node, where: str, translations: dict[str, Any], field_name: str,
-        language: str | None = None, max_len: int | None = SHORT_TEXT,
+        language: str | None = None, max_len: int = SHORT_TEXT,
     ) -> str | None:
         """Text, or a map of language code to text ({en: ..., da: ...})."""
         if not isinstance(node, MappingNode):
@@ -338,9 +368,3 @@ _PLAIN_TAGS = {"str", "int", "float", "bool", "timestamp"}
 
 def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
-
-
-def _unknown_key(key: str, allowed: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown key '{key}'{hint}; expected one of {', '.join(allowed)}"

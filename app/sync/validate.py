@@ -8,6 +8,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from app import limits
 from app.sync.cohorts import (
     COHORT_KEYS,
     CohortSpec,
@@ -15,6 +16,7 @@ from app.sync.cohorts import (
     check_against_program,
     read_cohort,
 )
+from app.sync.files import NotAFile, TooLarge, read_limited, too_large
 from app.sync.programs import PROGRAM_KEYS, ProgramSpec, read_program
 from app.sync.reader import Position, Problem, Source, parse_yaml
 
@@ -56,9 +58,15 @@ def validate_paths(paths: Iterable[Path], *, lookup: LookupProgram | None = None
     sources = []
     for path in files:
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            text = read_limited(path, limits.YAML_FILE_BYTES).decode("utf-8-sig")
         except UnicodeDecodeError:
             problems.append(Problem(str(path), 1, 1, "not UTF-8 text; save the file as UTF-8"))
+            continue
+        except TooLarge as exc:
+            problems.append(Problem(str(path), 0, 0, too_large(exc.size, limits.YAML_FILE_BYTES)))
+            continue
+        except NotAFile:
+            problems.append(Problem(str(path), 0, 0, "cannot read: not a regular file"))
             continue
         except OSError as exc:
             problems.append(Problem(str(path), 0, 0, f"cannot read: {exc.strerror}"))
@@ -78,6 +86,10 @@ def validate_texts(
     program_ids: dict[str, Position] = {}
     program_ids_seen: set[str] = set()  # every programme id written, valid file or not
     for path, shown, text in sources:
+        size = len(text.encode("utf-8", "surrogatepass"))  # as a file, in bytes: the same rule
+        if size > limits.YAML_FILE_BYTES:
+            bundle.problems.append(Problem(shown, 0, 0, too_large(size, limits.YAML_FILE_BYTES)))
+            continue
         src = Source(shown)
         root, syntax = parse_yaml(text, shown)
         bundle.problems.extend(syntax)

@@ -1,0 +1,51 @@
+"""Reading the files an import names: only regular files, and never more than a limit.
+
+A FIFO, a device or a /proc file named by mistake must neither hang validation nor fill its
+memory. So the type and size are checked before reading, the file is opened so that opening
+cannot wait, and at most one byte past the limit is ever read.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import stat
+from pathlib import Path
+
+
+class NotAFile(Exception):
+    """A folder, FIFO, device or socket where a file was expected."""
+
+
+class TooLarge(Exception):
+    def __init__(self, size: int | None) -> None:
+        super().__init__(size)
+        self.size = size  # None: more than the limit, by how much is not known
+
+
+def read_limited(path: Path, limit: int, *, follow_links: bool = True) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes.
+    Raises NotAFile, TooLarge, or OSError when the file cannot be opened."""
+    _check(os.stat(path, follow_symlinks=follow_links), limit)
+    # O_NONBLOCK: a FIFO put in its place since the check cannot make open() wait for a writer
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
+    with open(os.open(path, flags), "rb") as file:
+        _check(os.fstat(file.fileno()), limit)  # the file opened is a file checked
+        data = file.read(limit + 1)  # files in /proc say they are empty: read no more than this
+    if len(data) > limit:
+        raise TooLarge(None)
+    return data
+
+
+def too_large(size: int | None, limit: int) -> str:
+    """'too large: at most 2 MB; this file is 2.1 MB'. The size is rounded up, so a file just
+    past the limit never reads as within it."""
+    found = f"{math.ceil(size / 100_000) / 10:g} MB" if size is not None else "larger"
+    return f"too large: at most {limit / 1_000_000:g} MB; this file is {found}"
+
+
+def _check(status: os.stat_result, limit: int) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        raise NotAFile
+    if status.st_size > limit:
+        raise TooLarge(status.st_size)
