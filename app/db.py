@@ -234,3 +234,33 @@ def insert_or_ignore(session: Session, row: SQLModel) -> bool:
     result = session.execute(statement)
     session.info[_WROTE] = True
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class StampedRows:
+    """Rows that change only when a trainer imports (cohorts, programmes), kept per process as
+    detached copies and checked against the `updated_at` stamp each request reads anyway: a
+    newer stamp loads the row again, so no worker serves a stale one."""
+
+    def __init__(self, model: type[SQLModel], limit: int = 10_000) -> None:
+        self.model = model
+        self.limit = limit
+        self._rows: dict[int, tuple[datetime, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, row_id: int, stamp: datetime) -> Any:
+        cached = self._rows.get(row_id)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        row = session.get(self.model, row_id, populate_existing=True)
+        if row is None:
+            raise LookupError(f"{self.model.__name__} {row_id} is gone")
+        session.expunge(row)  # shared between requests: no session may expire or change it
+        with self._lock:
+            if len(self._rows) >= self.limit:
+                self._rows.clear()
+            self._rows[row_id] = (row.updated_at, row)  # type: ignore[attr-defined]
+        return row
+
+    def forget_all(self) -> None:
+        with self._lock:
+            self._rows.clear()

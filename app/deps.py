@@ -56,15 +56,23 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _bearer(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, if there is one."""
     header = request.headers.get("authorization", "")
     scheme, _sep, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+async def request_rules(request: Request) -> None:
+    """The core's rules for every request, as one dependency (each one costs a layer):
+    text that can be stored, and CSRF protection for unsafe browser requests."""
+    await storable_text(request)
+    await csrf_protect(request)
+
+
 async def csrf_protect(request: Request) -> None:
     """Unsafe requests riding on the session cookie must carry the session's CSRF token."""
-    if request.method not in UNSAFE_METHODS or _bearer(request) is not None:
+    if request.method not in UNSAFE_METHODS or bearer_token(request) is not None:
         return
     if wants_json(request) and session_user_id(request) is None:
         return  # no session to ride on: the API answers 401 (current_user), not "form expired"

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import templating
 from app.auth import router as auth_router
+from app.auth.deps import bearer_scheme
 from app.cohorts import api as cohorts_api
 from app.cohorts import router as cohorts_router
 from app.cohorts.models import Enrolment, PostVisibility, Role, role_label
 from app.config import ROOT, Settings, get_settings
 from app.db import MAX_CONNECTIONS, SessionFactory, make_engine, session_factory
-from app.deps import csrf_protect, storable_text
+from app.deps import request_rules
 from app.handlers import install_error_handlers
 from app.pages import router as pages_router
 from app.posts import api as posts_api
@@ -55,6 +57,26 @@ class ConcurrencyLimit:
             await self.app(scope, receive, send)
 
 
+def _declare_bearer_tokens(app: FastAPI) -> None:
+    """Every API operation takes a bearer token. Said in the document once, here, rather than
+    by a dependency on every route (which would cost a layer on every request)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = generate()
+            schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+            schemes["bearer"] = {"type": "http", "scheme": "bearer",
+                                 "description": bearer_scheme.model.description}
+            for operations in document["paths"].values():
+                for operation in operations.values():
+                    operation["security"] = [{"bearer": []}]
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None,
     sessions: SessionFactory | None = None,
@@ -75,23 +97,19 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url, echo=settings.log_sql)
     app.state.sessions = sessions or session_factory(app.state.engine)
-    shared = [Depends(storable_text), Depends(csrf_protect)]
+    shared = [Depends(request_rules)]
 
-    html = APIRouter(dependencies=shared, include_in_schema=False)
-    html.include_router(pages_router.router)
-    html.include_router(auth_router.router)
+    # Each router joins the app directly (not through a router of routers): a request is
+    # matched against one level of routers. The API comes first; it is asked most often.
+    for router in (cohorts_api.router, progress_api.router, posts_api.router):
+        app.include_router(router, prefix="/api/v1", dependencies=shared,
+                           responses=problems(400, 401, 403, 422))
+    pages = [pages_router.router, auth_router.router, cohorts_router.router,
+             progress_router.router]
     if settings.demo:
-        html.include_router(cohorts_router.demo_router)
-    html.include_router(cohorts_router.router)
-    html.include_router(progress_router.router)
-    app.include_router(html)
-
-    api = APIRouter(prefix="/api/v1", dependencies=shared,
-                    responses=problems(400, 401, 403, 422))
-    api.include_router(cohorts_api.router)
-    api.include_router(progress_api.router)
-    api.include_router(posts_api.router)
-    app.include_router(api)
+        pages.append(cohorts_router.demo_router)
+    for router in pages:
+        app.include_router(router, dependencies=shared, include_in_schema=False)
 
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
 
@@ -99,6 +117,7 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    _declare_bearer_tokens(app)
     templating.register(url_path_for=app.url_path_for, filters={"role": role_label},
                         words=WORDS)
     install_error_handlers(app)

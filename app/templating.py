@@ -57,8 +57,12 @@ def register(*, url_path_for: Callable[..., Any], filters: dict[str, Callable[..
              words: dict[str, Any]) -> None:
     """What templates may use from the app: route names, domain filters, the domain's enums.
     The same for every app instance (routes and words do not change between them)."""
-    env.globals["url_for"] = lambda name, **params: str(url_path_for(name, **params))
-    env.globals["static"] = lambda path: str(url_path_for("static", path=path))
+    @lru_cache(maxsize=65_536)  # routes never change while the app runs; looking one up is slow
+    def path(name: str, params: tuple[tuple[str, Any], ...]) -> str:
+        return str(url_path_for(name, **dict(params)))
+
+    env.globals["url_for"] = lambda name, **params: path(name, tuple(sorted(params.items())))
+    env.globals["static"] = lambda file: path("static", (("path", file),))
     env.filters.update(filters)
     env.globals.update(words)
 

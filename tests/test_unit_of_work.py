@@ -116,8 +116,8 @@ def test_every_route_that_writes_is_a_plain_def_and_async_dependencies_only_read
 ) -> None:
     """Writes may wait for a lock, so they run in the thread pool; the async dependencies are
     the known readers (the runtime check in app.db refuses a write on the loop in any case)."""
-    readers = {"get_db", "storable_text", "csrf_protect", "optional_user", "current_user",
-               "cohort_member", "cohort_participant", "HTTPBearer"}
+    readers = {"get_db", "request_rules", "optional_user", "current_user",
+               "cohort_member", "cohort_participant"}
     for route in web.routes:
         if not isinstance(route, APIRoute):
             continue

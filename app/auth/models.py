@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlmodel import Field, SQLModel
 
@@ -26,3 +28,23 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(max_length=200)
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class Person(Protocol):
+    """Who someone is, as pages and rules read it: a User row, or a snapshot of one."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFacts:
+    """A snapshot of a User row, read with the caller's membership (no ORM object to build)."""
+
+    id: int
+    email: str
+    name: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.auth.models import ApiToken, User
@@ -27,7 +28,8 @@ def get_user_by_email(session: Session, *, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalise_email(email))).first()
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What is stored of a token (never the token itself)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -38,17 +40,17 @@ def create_token(session: Session, *, email: str, name: str) -> tuple[ApiToken, 
         raise NotFound(_("No one with the e-mail address {email} is in Ting yet; import a "
                          "cohort that lists them first.").format(email=normalise_email(email)))
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=id_of(user), name=name, token_hash=_digest(plain))
+    token = ApiToken(user_id=id_of(user), name=name, token_hash=token_digest(plain))
     session.add(token)
     session.flush()
     return token, plain
 
 
+_USER_BY_TOKEN = (select(User).join(ApiToken, col(ApiToken.user_id) == col(User.id))
+                  .where(col(ApiToken.token_hash) == bindparam("token_hash")))
+
+
 def user_for_token(session: Session, *, token: str) -> User | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
-    statement = (
-        select(User).join(ApiToken, col(ApiToken.user_id) == col(User.id))
-        .where(ApiToken.token_hash == _digest(token))
-    )
-    return session.exec(statement).first()
+    return session.exec(_USER_BY_TOKEN, params={"token_hash": token_digest(token)}).first()

@@ -1,26 +1,33 @@
-"""The caller as a member of the cohort named in the path; strangers get 404."""
+"""The caller as a member of the cohort named in the path; strangers get 404. Each dependency
+does its whole lookup itself (see app.auth.deps)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
-from app.auth.deps import CurrentUser
+from app.auth.deps import caller, require_signed_in
 from app.cohorts import service as cohorts_service
 from app.cohorts.models import Member, require_participant
-from app.deps import SessionDep
+from app.deps import SessionDep, bearer_token
+from app.security import session_user_id
 
 
-async def cohort_member(cohort: str, user: CurrentUser, db: SessionDep) -> Member:
-    return cohorts_service.get_member(db, user=user, cohort_key=cohort)
+async def cohort_member(cohort: str, request: Request, db: SessionDep) -> Member:
+    token, user_id = bearer_token(request), session_user_id(request)
+    member = (cohorts_service.find_member(db, cohort_key=cohort, token=token, user_id=user_id)
+              if token or user_id else None)
+    if member is None:  # why not: not signed in (401), or not in this cohort (404)
+        require_signed_in(caller(request, db))
+        raise cohorts_service.cohort_not_found(cohort)
+    request.state.user = member.user  # for the page header
+    return member
+
+
+async def cohort_participant(cohort: str, request: Request, db: SessionDep) -> Member:
+    return require_participant(await cohort_member(cohort, request, db))
 
 
 CohortMember = Annotated[Member, Depends(cohort_member)]
-
-
-async def cohort_participant(member: CohortMember) -> Member:
-    return require_participant(member)
-
-
 CohortParticipant = Annotated[Member, Depends(cohort_participant)]

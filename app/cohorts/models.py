@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.auth.models import User
+from app.auth.models import Person
 from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
 from app.errors import Forbidden
 from app.i18n import _
@@ -96,15 +96,26 @@ class Membership(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
+@dataclass(frozen=True, slots=True)
+class MembershipFacts:
+    """A snapshot of a Membership row, read with the caller on every request."""
+
+    id: int
+    cohort_id: int
+    role: Role
+    organization: str | None
+    group_id: int | None
+
+
 @dataclass
 class Member:
     """The caller inside one cohort: who, where, in which role(s). Every domain above cohorts
     takes it as the one answer to "who is asking, and may they?"."""
 
-    user: User
+    user: Person
     cohort: Cohort
     program: Program
-    membership: Membership  # the participant membership when there is one
+    membership: Membership | MembershipFacts  # the participant one when there is one
     roles: list[Role] = field(default_factory=list)
 
     @property

@@ -4,13 +4,16 @@ NotFound, never a hint that the cohort exists."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.auth import service as auth_service
-from app.auth.models import User
-from app.cohorts.models import Cohort, Member, Membership, Role
-from app.db import id_of
+from app.auth.models import ApiToken, PersonFacts, User
+from app.cohorts.models import Cohort, Member, Membership, MembershipFacts, Role
+from app.db import StampedRows, id_of
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.programs.models import Program
@@ -22,20 +25,61 @@ def cohort_not_found(cohort_key: str) -> NotFound:
     return NotFound(_("No cohort '{key}' that you belong to.").format(key=cohort_key))
 
 
+# Built once: asked on every request inside a cohort, by who is asking (a signed-in person, or
+# the holder of a token) in one query. The cohort and programme change only on import, so
+# their rows come from a per-process copy checked against the stamps read with the membership.
+_IN_COHORT = (
+    sa.select(col(User.id), col(User.email), col(User.name), col(Membership.id),
+              col(Membership.cohort_id), col(Membership.role), col(Membership.organization),
+              col(Membership.group_id), col(Cohort.updated_at), col(Program.id),
+              col(Program.updated_at))
+    .join(Membership, col(Membership.user_id) == col(User.id))
+    .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
+    .join(Program, col(Program.id) == col(Cohort.program_id))
+    .where(col(Cohort.key) == bindparam("cohort_key"), col(Membership.is_active))
+)
+_MEMBERSHIPS = _IN_COHORT.where(col(User.id) == bindparam("user_id"))
+_MEMBERSHIPS_BY_TOKEN = (_IN_COHORT.join(ApiToken, col(ApiToken.user_id) == col(User.id))
+                         .where(col(ApiToken.token_hash) == bindparam("token_hash")))
+_cohorts = StampedRows(Cohort)
+_programs = StampedRows(Program)
+
+
 def get_member(session: Session, *, user: User, cohort_key: str) -> Member:
     """The caller's active membership(s) in a cohort, with the cohort and programme."""
-    statement = (
-        select(Membership, Cohort, Program)
-        .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
-        .join(Program, col(Program.id) == col(Cohort.program_id))
-        .where(Cohort.key == cohort_key, Membership.user_id == user.id, col(Membership.is_active))
-    )
-    rows = sorted(session.exec(statement).all(), key=lambda r: _ROLE_ORDER[r[0].role])
-    if not rows:
+    member = find_member(session, cohort_key=cohort_key, user_id=user.id)
+    if member is None:
         raise cohort_not_found(cohort_key)
-    membership, cohort, program = rows[0]
-    return Member(user=user, cohort=cohort, program=program, membership=membership,
-                  roles=[r[0].role for r in rows])
+    return member
+
+
+def find_member(
+    session: Session, *, cohort_key: str, user_id: int | None = None, token: str | None = None
+) -> Member | None:
+    """Who is asking, as a member of the cohort: by their id, or by their API token (then the
+    person and their membership come in one query). None: no such member (or no such token)."""
+    if token is not None:
+        statement = _MEMBERSHIPS_BY_TOKEN
+        params: dict[str, object] = {"token_hash": auth_service.token_digest(token)}
+    else:
+        statement, params = _MEMBERSHIPS, {"user_id": user_id}
+    result = session.connection().execute(statement, {**params, "cohort_key": cohort_key})
+    rows = sorted(result.all(), key=lambda r: _ROLE_ORDER[r[5]])
+    if not rows:
+        return None
+    row: Any = rows[0]  # one row of the columns above, in that order
+    membership = MembershipFacts(id=row[3], cohort_id=row[4], role=row[5], organization=row[6],
+                                 group_id=row[7])
+    return Member(user=PersonFacts(id=row[0], email=row[1], name=row[2]),
+                  cohort=_cohorts.get(session, membership.cohort_id, row[8]),
+                  program=_programs.get(session, row[9], row[10]),
+                  membership=membership, roles=[r[5] for r in rows])
+
+
+def forget_all() -> None:
+    """Drop the per-process copies (tests that roll the database back under a process)."""
+    _cohorts.forget_all()
+    _programs.forget_all()
 
 
 def my_cohorts(session: Session, *, user: User) -> list[Member]:

@@ -10,7 +10,7 @@ from html import escape
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.auth.models import User
+from app.auth.models import Person, User
 from app.cohorts.models import Cohort, Member, Membership, PostVisibility, Role, require_participant
 from app.db import id_of
 from app.errors import InvalidInput, NotFound
@@ -18,7 +18,7 @@ from app.i18n import _
 from app.limits import POST_BODY_CHARS, POST_TITLE_CHARS
 from app.posts.models import Post
 from app.programs import service as programs_service
-from app.programs.models import Thing
+from app.programs.models import Thing, ThingFacts
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
@@ -66,7 +66,7 @@ def create_post(
     return post
 
 
-def reflection_for(session: Session, *, member: Member, thing: Thing) -> Post | None:
+def reflection_for(session: Session, *, member: Member, thing: ThingFacts) -> Post | None:
     """The participant's reflection on a Thing: their latest post tied to it."""
     return session.exec(
         select(Post).where(Post.author_id == member.membership.id, Post.thing_id == thing.id)
@@ -74,7 +74,7 @@ def reflection_for(session: Session, *, member: Member, thing: Thing) -> Post | 
     ).first()
 
 
-def best_reflection_words(session: Session, *, member: Member, thing: Thing) -> int:
+def best_reflection_words(session: Session, *, member: Member, thing: ThingFacts) -> int:
     words = session.exec(
         select(func.max(Post.word_count)).where(
             Post.author_id == member.membership.id, Post.thing_id == thing.id)
@@ -140,7 +140,7 @@ class PostDetail:
         return plain_html(self.post.body)
 
 
-def get_post(session: Session, *, user: User, post_id: int) -> PostDetail:
+def get_post(session: Session, *, user: Person, post_id: int) -> PostDetail:
     """A post for a member of its cohort; private posts only for their author and trainers."""
     row = session.exec(
         select(Post, Membership, User, Cohort)

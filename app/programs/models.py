@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -97,3 +98,46 @@ class Thing(SQLModel, table=True):
     evidence: Evidence = Field(default=Evidence.none, sa_type=StrEnumType(Evidence, 10))
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     translations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+@dataclass(frozen=True, slots=True)
+class ThingFacts:
+    """A Thing as pages and rules read it: a snapshot of the row, safe to share and cache."""
+
+    id: int
+    key: str
+    position: int
+    title: str
+    kind: ThingKind
+    theme_key: str | None
+    opens: str | None
+    due: str | None
+    minutes: int | None
+    body_html: str
+    links: tuple[dict[str, str], ...]
+    reflection_prompt: str | None
+    reflection_required: bool
+    reflection_min_words: int
+    evidence: Evidence
+
+    @classmethod
+    def of(cls, thing: Thing) -> ThingFacts:
+        assert thing.id is not None
+        return cls(
+            id=thing.id, key=thing.key, position=thing.position, title=thing.title,
+            kind=ThingKind(thing.kind), theme_key=thing.theme_key, opens=thing.opens,
+            due=thing.due, minutes=thing.minutes, body_html=thing.body_html,
+            links=tuple(thing.links), reflection_prompt=thing.reflection_prompt,
+            reflection_required=thing.reflection_required,
+            reflection_min_words=thing.reflection_min_words, evidence=Evidence(thing.evidence),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeFacts:
+    key: str
+    title: str
+
+    @classmethod
+    def of(cls, theme: Theme) -> ThemeFacts:
+        return cls(key=theme.key, title=theme.title)

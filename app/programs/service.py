@@ -1,6 +1,10 @@
 """Programmes as pages need them. A programme's Things change only on import, so each process
 keeps them in memory, keyed by the programme's `updated_at`: every worker sees a new import on
-its next request, because the stamp is read with the caller's membership anyway."""
+its next request, because the stamp is read with the caller's membership anyway.
+
+What is kept are plain, frozen snapshots of the rows (ThingFacts, ThemeFacts): shared between
+requests and threads without a session, and read many times a page without ORM bookkeeping.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.errors import NotFound
 from app.i18n import _
-from app.programs.models import Program, Theme, Thing
+from app.programs.models import Program, Theme, ThemeFacts, Thing, ThingFacts
 
 
 @dataclass(frozen=True)
@@ -21,15 +26,22 @@ class Curriculum:
 
     program_id: int
     stamp: datetime
-    things: tuple[Thing, ...]
-    themes: tuple[Theme, ...]
+    things: tuple[ThingFacts, ...]
+    themes: tuple[ThemeFacts, ...]
 
-    def thing(self, key: str) -> Thing | None:
+    def thing(self, key: str) -> ThingFacts | None:
         return next((t for t in self.things if t.key == key), None)
 
 
 _cache: dict[int, Curriculum] = {}
 _lock = Lock()
+
+# Built once: each call then only binds the programme's id.
+_CURRENT_THINGS = (select(Thing).where(Thing.program_id == bindparam("program_id"),
+                                       col(Thing.archived_at).is_(None))
+                   .order_by(col(Thing.position)))
+_THEMES = (select(Theme).where(Theme.program_id == bindparam("program_id"))
+           .order_by(col(Theme.position)))
 
 
 def curriculum(session: Session, *, program: Program) -> Curriculum:
@@ -37,23 +49,17 @@ def curriculum(session: Session, *, program: Program) -> Curriculum:
     cached = _cache.get(program.id)
     if cached is not None and cached.stamp == program.updated_at:
         return cached
-    things = session.exec(
-        select(Thing).where(Thing.program_id == program.id, col(Thing.archived_at).is_(None))
-        .order_by(col(Thing.position))
-    ).all()
-    themes = session.exec(
-        select(Theme).where(Theme.program_id == program.id).order_by(col(Theme.position))
-    ).all()
-    for row in (*things, *themes):
-        session.expunge(row)  # detached: safe to share between requests and threads
-    fresh = Curriculum(program_id=program.id, stamp=program.updated_at, things=tuple(things),
-                       themes=tuple(themes))
+    params = {"program_id": program.id}
+    things = tuple(ThingFacts.of(t) for t in session.exec(_CURRENT_THINGS, params=params))
+    themes = tuple(ThemeFacts.of(t) for t in session.exec(_THEMES, params=params))
+    fresh = Curriculum(program_id=program.id, stamp=program.updated_at, things=things,
+                       themes=themes)
     with _lock:
         _cache[program.id] = fresh
     return fresh
 
 
-def get_thing(session: Session, *, program: Program, key: str) -> Thing:
+def get_thing(session: Session, *, program: Program, key: str) -> ThingFacts:
     """A current (not archived) Thing of the programme, or NotFound."""
     thing = curriculum(session, program=program).thing(key)
     if thing is None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from pydantic import TypeAdapter
 
 from app.cohorts.deps import CohortParticipant
 from app.deps import SessionDep
@@ -10,12 +11,17 @@ from app.schemas import problems
 
 router = APIRouter(tags=["things"])
 
+THING_LIST = TypeAdapter(list[ThingPublic])
 
+
+# Asked for most often of all: it only reads, so it stays on the event loop (no thread-pool
+# hand-off), and writes its JSON in one pass of the same schema the document declares.
 @router.get("/cohorts/{cohort}/things", response_model=list[ThingPublic], responses=problems(404))
-def list_things(member: CohortParticipant, db: SessionDep) -> list[ThingPublic]:
+async def list_things(member: CohortParticipant, db: SessionDep) -> Response:
     """My Things in programme order, with dates in the cohort's time zone and my status."""
     overview = progress_service.my_things(db, member=member)
-    return [ThingPublic.model_validate(view) for view in overview.things]
+    things = THING_LIST.validate_python(overview.things, from_attributes=True)
+    return Response(THING_LIST.dump_json(things), media_type="application/json")
 
 
 @router.get("/cohorts/{cohort}/things/{key}", response_model=ThingPublic, responses=problems(404))

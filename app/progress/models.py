@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -45,3 +46,21 @@ class Completion(SQLModel, table=True):
     def counts(self) -> bool:
         """Whether it counts towards the completion rule (approval Things need the trainer)."""
         return self.approval in (Approval.not_needed, Approval.approved)
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionRecord:
+    """A completion as a list reads it: the columns it shows, without an ORM object."""
+
+    thing_id: int
+    completed_at: datetime
+    evidence_url: str | None
+    approval: Approval
+
+    @property
+    def counts(self) -> bool:
+        return self.approval in (Approval.not_needed, Approval.approved)
+
+
+# What a ThingView holds: the row itself where it may change, the record where it is only read.
+CompletionLike = Completion | CompletionRecord

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from babel.dates import format_date
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.cohorts.models import Member, require_participant
@@ -16,18 +18,26 @@ from app.i18n import DEFAULT_LOCALE, _
 from app.limits import URL_CHARS
 from app.posts import service as posts_service
 from app.programs import service as programs_service
-from app.programs.models import Evidence, Program, Theme, Thing, ThingKind
+from app.programs.models import Evidence, Program, ThemeFacts, ThingFacts, ThingKind
 from app.programs.schedule import Window, thing_window
-from app.progress.models import Approval, Completion, ThingStatus
+from app.progress.models import (
+    Approval,
+    Completion,
+    CompletionLike,
+    CompletionRecord,
+    ThingStatus,
+)
 
 
-@dataclass
+@dataclass(slots=True)
 class ThingView:
-    thing: Thing
+    """One Thing for one participant: its dates in the cohort, status and completion."""
+
+    thing: ThingFacts
     number: int
     window: Window
     status: ThingStatus
-    completion: Completion | None
+    completion: CompletionLike | None
 
     @property
     def is_locked(self) -> bool:
@@ -138,7 +148,7 @@ class MyThings:
     summary: Summary
 
 
-def status_of(window: Window, completion: Completion | None, now: datetime) -> ThingStatus:
+def status_of(window: Window, completion: CompletionLike | None, now: datetime) -> ThingStatus:
     if completion is not None and completion.approval != Approval.rejected:
         return ThingStatus.done
     if window.opens_at is not None and now < window.opens_at:
@@ -148,7 +158,9 @@ def status_of(window: Window, completion: Completion | None, now: datetime) -> T
     return ThingStatus.open
 
 
-def _view(member: Member, thing: Thing, completion: Completion | None, now: datetime) -> ThingView:
+def _view(
+    member: Member, thing: ThingFacts, completion: CompletionLike | None, now: datetime
+) -> ThingView:
     cohort = member.cohort
     window = thing_window(
         opens=thing.opens, due=thing.due, override=cohort.due_overrides.get(thing.key),
@@ -182,22 +194,27 @@ def summarise(program: Program, views: list[ThingView]) -> Summary:
     )
 
 
+# Built once; a list needs only these columns of each completion.
+_COMPLETION_COLUMNS = (col(Completion.thing_id), col(Completion.completed_at),
+                       col(Completion.evidence_url), col(Completion.approval))
+_MY_COMPLETIONS = sa.select(*_COMPLETION_COLUMNS).where(
+    col(Completion.membership_id) == bindparam("membership_id"))
+
+
 def my_things(session: Session, *, member: Member, now: datetime | None = None) -> MyThings:
     """Every current Thing with its status for this participant; one query when the
     programme is cached, and the same count for a cohort of any size."""
     now = now or datetime.now(UTC)
     curriculum = programs_service.curriculum(session, program=member.program)
-    completions = {
-        c.thing_id: c for c in session.exec(
-            select(Completion).where(Completion.membership_id == member.membership.id))
-    }
-    views = [_view(member, t, completions.get(t.id or 0), now) for t in curriculum.things]
+    rows = session.connection().execute(_MY_COMPLETIONS, {"membership_id": member.membership.id})
+    completions = {row[0]: CompletionRecord(*row) for row in rows}
+    views = [_view(member, t, completions.get(t.id), now) for t in curriculum.things]
     return MyThings(member=member, things=views,
                     sections=_sections(curriculum.themes, views),
                     summary=summarise(member.program, views))
 
 
-def _sections(themes: tuple[Theme, ...], views: list[ThingView]) -> list[ThemeSection]:
+def _sections(themes: tuple[ThemeFacts, ...], views: list[ThingView]) -> list[ThemeSection]:
     """Themes in programme order, each with its Things; Things without a theme come last."""
     sections = {t.key: ThemeSection(key=t.key, title=t.title, things=[]) for t in themes}
     loose = ThemeSection(key=None, title=None, things=[])
@@ -213,14 +230,14 @@ def thing_view(session: Session, *, member: Member, key: str, now: datetime | No
     return _view(member, thing, completion, now)
 
 
-def _completion(session: Session, member: Member, thing: Thing) -> Completion | None:
+def _completion(session: Session, member: Member, thing: ThingFacts) -> Completion | None:
     return session.exec(
         select(Completion).where(Completion.membership_id == member.membership.id,
                                  Completion.thing_id == thing.id)
     ).first()
 
 
-def _check_evidence_url(thing: Thing, evidence_url: str | None) -> str | None:
+def _check_evidence_url(thing: ThingFacts, evidence_url: str | None) -> str | None:
     value = (evidence_url or "").strip() or None
     if value is not None:
         try:
@@ -268,6 +285,7 @@ def complete_thing(
                                  title=thing.title, needed=needed, words=words))
     if view.completion is not None:
         completion = view.completion
+        assert isinstance(completion, Completion)  # thing_view reads the row, to change it
         if (completion.approval == Approval.approved
                 and evidence_url != completion.evidence_url):
             raise Conflict(_("Your trainer has approved “{title}” with the link you gave then; "
@@ -328,17 +346,14 @@ def summaries_for(
         return {}
     things = {m.program.id: programs_service.curriculum(session, program=m.program).things
               for m in participating}
-    completions: dict[tuple[int, int], Completion] = {
-        (c.membership_id, c.thing_id): c for c in session.exec(
-            select(Completion).where(
-                col(Completion.membership_id).in_([m.membership.id for m in participating])))
-    }
+    rows = session.connection().execute(
+        sa.select(col(Completion.membership_id), *_COMPLETION_COLUMNS)
+        .where(col(Completion.membership_id).in_([m.membership.id for m in participating])))
+    completions = {(row[0], row[1]): CompletionRecord(*row[1:]) for row in rows}
     summaries: dict[int, Summary] = {}
     for member in participating:
         assert member.membership.id is not None and member.cohort.id is not None
-        views = [
-            _view(member, t, completions.get((member.membership.id, t.id or 0)), now)
-            for t in things[member.program.id]
-        ]
+        views = [_view(member, t, completions.get((member.membership.id, t.id)), now)
+                 for t in things[member.program.id]]
         summaries[member.cohort.id] = summarise(member.program, views)
     return summaries

@@ -226,6 +226,7 @@ def test_archived_things_vanish_from_my_things_and_return_with_their_progress(
         "  - key: extra\n    title: Something extra\n    kind: optional\n", "")
     assert without_extra != PROGRAM
     load(db, without_extra)
+    anna = member(db, ANNA)  # as each request does: who is asking, read after the import
     overview = progress_service.my_things(db, member=anna, now=NOW)
     assert "extra" not in [v.thing.key for v in overview.things]
     assert overview.summary.optional_total == 0
@@ -233,6 +234,7 @@ def test_archived_things_vanish_from_my_things_and_return_with_their_progress(
         complete(db, anna, "extra")
 
     load(db, PROGRAM)
+    anna = member(db, ANNA)
     restored = progress_service.my_things(db, member=anna, now=NOW)
     extra = next(v for v in restored.things if v.thing.key == "extra")
     assert extra.status == ThingStatus.done
