@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -99,17 +99,23 @@ def create_app(
     app.state.sessions = sessions or session_factory(app.state.engine)
     shared = [Depends(request_rules)]
 
-    # Each router joins the app directly (not through a router of routers): a request is
-    # matched against one level of routers. The API comes first; it is asked most often.
-    for router in (cohorts_api.router, progress_api.router, posts_api.router):
+    # Each router joins the app directly (not through a router of routers), most asked first:
+    # a request is matched against the routers one by one until one answers.
+    def api(router: APIRouter) -> None:
         app.include_router(router, prefix="/api/v1", dependencies=shared,
                            responses=problems(400, 401, 403, 422))
-    pages = [pages_router.router, auth_router.router, cohorts_router.router,
-             progress_router.router]
-    if settings.demo:
-        pages.append(cohorts_router.demo_router)
-    for router in pages:
+
+    def pages(router: APIRouter) -> None:
         app.include_router(router, dependencies=shared, include_in_schema=False)
+
+    api(progress_api.router)
+    pages(progress_router.router)
+    api(cohorts_api.router)
+    api(posts_api.router)
+    for router in (pages_router.router, auth_router.router, cohorts_router.router):
+        pages(router)
+    if settings.demo:
+        pages(cohorts_router.demo_router)
 
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
 

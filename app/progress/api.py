@@ -1,21 +1,17 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from pydantic import TypeAdapter
 
 from app.cohorts.deps import CohortParticipant
 from app.deps import SessionDep
 from app.progress import service as progress_service
-from app.progress.schemas import CompletionIn, CompletionPublic, ThingPublic
+from app.progress.schemas import THING_LIST, CompletionIn, CompletionPublic, ThingPublic
 from app.schemas import problems
 
 router = APIRouter(tags=["things"])
 
-THING_LIST = TypeAdapter(list[ThingPublic])
-
-
 # Asked for most often of all: it only reads, so it stays on the event loop (no thread-pool
-# hand-off), and writes its JSON in one pass of the same schema the document declares.
+# hand-off), and writes its JSON in one pass of the schema the document declares.
 @router.get("/cohorts/{cohort}/things", response_model=list[ThingPublic], responses=problems(404))
 async def list_things(member: CohortParticipant, db: SessionDep) -> Response:
     """My Things in programme order, with dates in the cohort's time zone and my status."""

@@ -23,8 +23,8 @@ _rows: dict[tuple[Any, ...], Markup] = {}
 _lock = Lock()
 
 
-def row_renderer(member: Member) -> Callable[[ThingView], Markup]:
-    """view -> the row's HTML, for the My Things template of this member's cohort."""
+def row_renderer(member: Member) -> Callable[[list[ThingView]], Markup]:
+    """views -> their rows' HTML, for the My Things template of this member's cohort."""
     cohort, program = member.cohort, member.program
     show_status = member.is_participant
     stamp = (program.id, program.updated_at, cohort.id, cohort.updated_at, show_status)
@@ -41,4 +41,7 @@ def row_renderer(member: Member) -> Callable[[ThingView], Markup]:
                 _rows[key] = html
         return html
 
-    return render
+    def render_all(views: list[ThingView]) -> Markup:
+        return Markup("\n").join(render(view) for view in views)  # one piece for the template
+
+    return render_all

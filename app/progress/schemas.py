@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import AliasPath, BaseModel, ConfigDict, Field
+from pydantic import AliasPath, BaseModel, ConfigDict, Field, TypeAdapter
 
 from app.limits import URL_CHARS
 from app.programs.models import Evidence, ThingKind
@@ -49,3 +49,6 @@ class CompletionPublic(BaseModel):
     completed_at: datetime
     evidence_url: str | None
     approval: Approval
+
+
+THING_LIST = TypeAdapter(list[ThingPublic])

@@ -158,14 +158,35 @@ def status_of(window: Window, completion: CompletionLike | None, now: datetime) 
     return ThingStatus.open
 
 
-def _view(
-    member: Member, thing: ThingFacts, completion: CompletionLike | None, now: datetime
-) -> ThingView:
+def _window(member: Member, thing: ThingFacts) -> Window:
     cohort = member.cohort
-    window = thing_window(
-        opens=thing.opens, due=thing.due, override=cohort.due_overrides.get(thing.key),
-        starts=cohort.starts_on, timezone=cohort.timezone,
-    )
+    return thing_window(opens=thing.opens, due=thing.due,
+                        override=cohort.due_overrides.get(thing.key),
+                        starts=cohort.starts_on, timezone=cohort.timezone)
+
+
+_windows: dict[tuple[object, ...], tuple[Window, ...]] = {}
+
+
+def _windows_of(member: Member, curriculum: programs_service.Curriculum) -> tuple[Window, ...]:
+    """Every Thing's dates in the member's cohort, in programme order. They change only when
+    the programme or the cohort is imported again, so they are kept under both stamps."""
+    cohort = member.cohort
+    key = (cohort.id, cohort.updated_at, curriculum.program_id, curriculum.stamp)
+    windows = _windows.get(key)
+    if windows is None:
+        windows = tuple(_window(member, thing) for thing in curriculum.things)
+        if len(_windows) >= 10_000:  # a bound far above the cohorts of one installation
+            _windows.clear()
+        _windows[key] = windows
+    return windows
+
+
+def _view(
+    member: Member, thing: ThingFacts, completion: CompletionLike | None, now: datetime,
+    window: Window | None = None,
+) -> ThingView:
+    window = window or _window(member, thing)
     return ThingView(thing=thing, number=thing.position, window=window,
                      status=status_of(window, completion, now), completion=completion)
 
@@ -208,7 +229,9 @@ def my_things(session: Session, *, member: Member, now: datetime | None = None) 
     curriculum = programs_service.curriculum(session, program=member.program)
     rows = session.connection().execute(_MY_COMPLETIONS, {"membership_id": member.membership.id})
     completions = {row[0]: CompletionRecord(*row) for row in rows}
-    views = [_view(member, t, completions.get(t.id), now) for t in curriculum.things]
+    views = [_view(member, thing, completions.get(thing.id), now, window)
+             for thing, window in zip(curriculum.things, _windows_of(member, curriculum),
+                                      strict=True)]
     return MyThings(member=member, things=views,
                     sections=_sections(curriculum.themes, views),
                     summary=summarise(member.program, views))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -9,6 +10,8 @@ from babel.dates import format_date
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.progress import service as progress_service
+from app.progress.schemas import THING_LIST
 from tests.fixtures.builders import (
     ANNA,
     BRAM,
@@ -21,6 +24,7 @@ from tests.fixtures.builders import (
     load,
     load_standard,
     load_two_cohorts,
+    member,
     today_in,
     with_due_overrides,
 )
@@ -332,3 +336,23 @@ def test_a_malformed_evidence_link_is_a_422_not_a_500(client: TestClient, db: Se
                           headers=token_for(db, "anna@example.org"))
     assert response.status_code == 422
     assert "link to your work" in response.json()["detail"]
+
+
+def test_the_things_list_is_exactly_what_its_schema_writes(client: TestClient, db: Session) -> None:
+    """The list skips FastAPI's response handling (app.progress.api); it must say exactly what
+    its declared schema says of the same views, in every state a Thing can be in."""
+    load_standard(db)
+    headers = token_for(db, ANNA)
+    client.put(completion("intro"), headers=headers)
+    client.put(completion("screencast"), headers=headers,
+               json={"evidence_url": "https://example.org/mine/ünïcode"})
+    client.put(completion("plan"), headers=headers)  # waits for the trainer
+    for _ in range(2):  # the second time with the programme and cohort from the process's copy
+        listed = client.get(THINGS, headers=headers)
+        assert listed.status_code == 200
+        views = progress_service.my_things(db, member=member(db, ANNA)).things
+        expected = THING_LIST.dump_json(THING_LIST.validate_python(views, from_attributes=True))
+        assert listed.json() == json.loads(expected)
+    statuses = {thing["key"]: (thing["status"], thing["approval"]) for thing in listed.json()}
+    assert statuses["plan"] == ("done", "pending")
+    assert statuses["later"] == ("locked", None)
