@@ -226,13 +226,13 @@ def unit_of_work(engine: Engine, *, commit: bool = True) -> Iterator[Session]:
 
 def insert_or_ignore(session: Session, row: SQLModel) -> bool:
     """Insert a row unless it would break a unique constraint (someone else was first);
-    returns whether it was inserted. No exception, so the unit of work stays usable."""
+    returns whether it was inserted. No exception, so the unit of work stays usable (and the
+    `do_orm_execute` listener above notes the write)."""
     table = type(row).__table__  # type: ignore[attr-defined]
     values = {c.name: getattr(row, c.key) for c in table.columns if getattr(row, c.key) is not None}
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
     result = session.execute(statement)
-    session.info[_WROTE] = True
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -110,8 +110,7 @@ def _json_strings(value: Any) -> list[str]:
 async def storable_text(request: Request) -> None:
     """One rule for every face: text that cannot be stored is refused with a 400 up front,
     before it reaches a query (PostgreSQL refuses NUL; no encoder takes a lone surrogate)."""
-    texts = [request.url.path, *request.path_params.values(), *request.query_params.keys(),
-             *request.query_params.values()]
+    texts = [request.url.path, *request.query_params.keys(), *request.query_params.values()]
     content_type = request.headers.get("content-type", "")
     if request.method in UNSAFE_METHODS:
         if "form" in content_type:

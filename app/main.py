@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import templating
 from app.auth import router as auth_router
-from app.auth.deps import bearer_scheme
+from app.auth.deps import BEARER_SCHEME
 from app.cohorts import api as cohorts_api
 from app.cohorts import router as cohorts_router
 from app.cohorts.models import Enrolment, PostVisibility, Role, role_label
@@ -66,8 +66,7 @@ def _declare_bearer_tokens(app: FastAPI) -> None:
         if app.openapi_schema is None:
             document = generate()
             schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
-            schemes["bearer"] = {"type": "http", "scheme": "bearer",
-                                 "description": bearer_scheme.model.description}
+            schemes["bearer"] = BEARER_SCHEME
             for operations in document["paths"].values():
                 for operation in operations.values():
                     operation["security"] = [{"bearer": []}]

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPBearer
 from sqlmodel import Session
 
 from app.auth import service as auth_service
@@ -17,12 +16,10 @@ from app.errors import NotSignedIn
 from app.i18n import _
 from app.security import session_user_id
 
-# Declared for the OpenAPI document (app.main adds it to every API route's security); the
-# token itself is read by `caller` below.
-bearer_scheme = HTTPBearer(
-    auto_error=False,
-    description="A personal access token: `ting token create EMAIL` prints one.",
-)
+# How the OpenAPI document describes the tokens `caller` reads (app.main declares it on every
+# API operation).
+BEARER_SCHEME = {"type": "http", "scheme": "bearer",
+                 "description": "A personal access token: `ting token create EMAIL` prints one."}
 
 
 def caller(request: Request, db: Session) -> User | None:

@@ -52,8 +52,8 @@ def create_post(
         raise InvalidInput(_("The title is too long: at most {limit} characters.")
                            .format(limit=POST_TITLE_CHARS))
     _check_body(body)
-    thing = programs_service.get_thing(session, program=member.program, key=thing_key) \
-        if thing_key else None
+    thing = (programs_service.get_thing(session, program=member.program, key=thing_key)
+             if thing_key else None)
     now = now or datetime.now(UTC)
     post = Post(
         cohort_id=id_of(member.cohort), author_id=id_of(member.membership),

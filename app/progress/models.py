@@ -24,6 +24,10 @@ class Approval(StrEnum):
     rejected = "rejected"
 
 
+# A completion counts toward the rule unless it still waits for, or was returned by, the trainer.
+COUNTED = frozenset({Approval.not_needed, Approval.approved})
+
+
 class Completion(SQLModel, table=True):
     """A participant marked a Thing done. One row per participant and Thing, at most."""
 
@@ -45,7 +49,7 @@ class Completion(SQLModel, table=True):
     @property
     def counts(self) -> bool:
         """Whether it counts towards the completion rule (approval Things need the trainer)."""
-        return self.approval in (Approval.not_needed, Approval.approved)
+        return self.approval in COUNTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +63,7 @@ class CompletionRecord:
 
     @property
     def counts(self) -> bool:
-        return self.approval in (Approval.not_needed, Approval.approved)
+        return self.approval in COUNTED
 
 
 # What a ThingView holds: the row itself where it may change, the record where it is only read.

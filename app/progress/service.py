@@ -367,8 +367,8 @@ def summaries_for(
     participating = [m for m in members if m.is_participant]
     if not participating:
         return {}
-    things = {m.program.id: programs_service.curriculum(session, program=m.program).things
-              for m in participating}
+    curricula = {m.program.id: programs_service.curriculum(session, program=m.program)
+                 for m in participating}
     rows = session.connection().execute(
         sa.select(col(Completion.membership_id), *_COMPLETION_COLUMNS)
         .where(col(Completion.membership_id).in_([m.membership.id for m in participating])))
@@ -376,7 +376,9 @@ def summaries_for(
     summaries: dict[int, Summary] = {}
     for member in participating:
         assert member.membership.id is not None and member.cohort.id is not None
-        views = [_view(member, t, completions.get((member.membership.id, t.id)), now)
-                 for t in things[member.program.id]]
+        curriculum = curricula[member.program.id]
+        views = [_view(member, thing, completions.get((member.membership.id, thing.id)), now, window)
+                 for thing, window in zip(curriculum.things, _windows_of(member, curriculum),
+                                          strict=True)]
         summaries[member.cohort.id] = summarise(member.program, views)
     return summaries
