@@ -17,7 +17,7 @@ from app.db import has_writes, mark_event_loop_session
 from app.errors import BadRequest, Forbidden
 from app.i18n import _
 from app.limits import ROW_ID_MAX
-from app.security import CSRF_FIELD, CSRF_HEADER, csrf_matches, session_user_id
+from app.security import CSRF_FIELD, CSRF_HEADER, csrf_matches, session_secret
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -74,7 +74,7 @@ async def csrf_protect(request: Request) -> None:
     """Unsafe requests riding on the session cookie must carry the session's CSRF token."""
     if request.method not in UNSAFE_METHODS or bearer_token(request) is not None:
         return
-    if wants_json(request) and session_user_id(request) is None:
+    if wants_json(request) and session_secret(request) is None:
         return  # no session to ride on: the API answers 401 (current_user), not "form expired"
     submitted = request.headers.get(CSRF_HEADER)
     if submitted is None and "form" in request.headers.get("content-type", ""):

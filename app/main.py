@@ -21,6 +21,7 @@ from app.config import ROOT, Settings, get_settings
 from app.db import MAX_CONNECTIONS, SessionFactory, make_engine, session_factory
 from app.deps import request_rules
 from app.handlers import install_error_handlers
+from app.pages import account as account_pages
 from app.pages import router as pages_router
 from app.posts import api as posts_api
 from app.programs.models import Evidence, ThingKind
@@ -111,7 +112,8 @@ def create_app(
     pages(progress_router.router)
     api(cohorts_api.router)
     api(posts_api.router)
-    for router in (pages_router.router, auth_router.router, cohorts_router.router):
+    for router in (pages_router.router, auth_router.router, cohorts_router.router,
+                   account_pages.router):
         pages(router)
     if settings.demo:
         pages(cohorts_router.demo_router)

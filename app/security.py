@@ -2,8 +2,9 @@
 
 - headers every response carries (a Content-Security-Policy without inline script, no caching
   of anything personal, the usual hardening);
-- the signed session cookie's contents: who is signed in, the CSRF token, flash messages; a
-  cookie whose payload is not what Ting writes is treated as no session at all.
+- the signed session cookie's contents: the secret of a signed-in browser (app.auth.sessions
+  keeps its record), the CSRF token, flash messages; a cookie whose payload is not what Ting
+  writes is treated as no session at all.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from itsdangerous import BadSignature
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from app.limits import ROW_ID_MAX
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
@@ -62,7 +61,7 @@ class SecurityHeaders:
 
 # -- the session cookie -----------------------------------------------------------------------
 
-USER_KEY = "uid"
+SESSION_KEY = "sid"
 CSRF_KEY = "csrf"
 FLASH_KEY = "flash"
 CSRF_FIELD = "csrf_token"
@@ -74,9 +73,7 @@ _FLASH_CHARS = 2000
 def _is_valid_session(data: dict[str, Any]) -> bool:
     """Whether a decoded cookie holds only what Ting itself writes there."""
     for key, value in data.items():
-        if key == USER_KEY:
-            ok = type(value) is int and 1 <= value <= ROW_ID_MAX
-        elif key == CSRF_KEY:
+        if key in (SESSION_KEY, CSRF_KEY):
             ok = isinstance(value, str) and 0 < len(value) <= _TOKEN_CHARS
         elif key == FLASH_KEY:
             ok = isinstance(value, list) and len(value) <= 20 and all(
@@ -127,27 +124,32 @@ def _without_cookie(headers: list[tuple[bytes, bytes]], name: str) -> list[tuple
     return kept
 
 
-def sign_in(request: Request, user_id: int) -> None:
-    """Start a fresh session for this person (a new CSRF token, nothing carried over)."""
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def start_session(request: Request, secret: str) -> None:
+    """A fresh cookie for a signed-in browser (a new CSRF token, nothing carried over)."""
     request.session.clear()
-    request.session[USER_KEY] = user_id
-    request.session[CSRF_KEY] = secrets.token_urlsafe(32)
+    request.session[SESSION_KEY] = secret
+    request.session[CSRF_KEY] = new_secret()
 
 
-def sign_out(request: Request) -> None:
+def end_session(request: Request) -> None:
     request.session.clear()
 
 
-def session_user_id(request: Request) -> int | None:
-    value = request.session.get(USER_KEY)
-    return value if type(value) is int else None
+def session_secret(request: Request) -> str | None:
+    """The signed-in browser's secret, if the cookie holds one (app.auth checks it is live)."""
+    value = request.session.get(SESSION_KEY)
+    return value if isinstance(value, str) else None
 
 
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, made on first use (anonymous visitors get one too)."""
     token = request.session.get(CSRF_KEY)
     if not isinstance(token, str):
-        token = secrets.token_urlsafe(32)
+        token = new_secret()
         request.session[CSRF_KEY] = token
     return token
 

@@ -80,8 +80,9 @@ def _signed_cookie(payload: object) -> str:
 
 
 @pytest.mark.parametrize("payload", [
-    ["not", "a", "mapping"], {"uid": 10**30}, {"uid": True}, {"uid": "1"},
-    {"uid": 1, "flash": "not a list"}, {"uid": 1, "flash": [["only one part"]]},
+    ["not", "a", "mapping"], {"sid": 10**30}, {"sid": True}, {"sid": "x" * 500},
+    {"sid": "no-such-session"}, {"uid": 1},  # the old cookie's shape
+    {"sid": "x", "flash": "not a list"}, {"sid": "x", "flash": [["only one part"]]},
     {"csrf": 12345}, {"something": "else"},
 ])
 def test_a_signed_session_cookie_with_an_unexpected_payload_counts_as_signed_out(

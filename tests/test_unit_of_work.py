@@ -24,6 +24,7 @@ from app.errors import Conflict
 from app.main import create_app
 from tests.fixtures.builders import ANNA, PROGRAM, cohort_yaml, load
 from tests.fixtures.database import settings_for, throwaway_database
+from tests.fixtures.routes import api_routes
 
 
 @pytest.fixture
@@ -118,13 +119,14 @@ def test_every_route_that_writes_is_a_plain_def_and_async_dependencies_only_read
     the known readers (the runtime check in app.db refuses a write on the loop in any case)."""
     readers = {"get_db", "request_rules", "optional_user", "current_user",
                "cohort_member", "cohort_participant"}
-    for route in web.routes:
-        if not isinstance(route, APIRoute):
-            continue
-        if route.methods & UNSAFE_METHODS:
-            assert not inspect.iscoroutinefunction(route.endpoint), route.path
+    routes = api_routes(web)
+    assert any(info.methods & UNSAFE_METHODS for info in routes)
+    for info in routes:
+        route = info.route
+        if info.methods & UNSAFE_METHODS:
+            assert not inspect.iscoroutinefunction(route.endpoint), info.path
         for call in _dependency_calls(route):
             is_async = inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(
                 type(call).__call__)  # a dependency object such as HTTPBearer
             name = getattr(call, "__name__", type(call).__name__)
-            assert not is_async or name in readers, f"{route.path}: async dependency {name}"
+            assert not is_async or name in readers, f"{info.path}: async dependency {name}"

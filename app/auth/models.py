@@ -2,11 +2,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from sqlmodel import Field, SQLModel
 
-from app.db import UTCDateTime, utcnow
+from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
+
+
+class SignInMethod(StrEnum):
+    demo = "demo"  # the demo login, only in demo mode
+    oidc = "oidc"  # single sign-on
+    password = "password"  # a password set through an invitation
 
 
 class User(SQLModel, table=True):
@@ -15,6 +22,8 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=320, unique=True)  # stored lower-case
     name: str = Field(max_length=200)
+    is_admin: bool = False  # sees every cohort and the outbox (`ting admin create`)
+    last_signed_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
@@ -28,6 +37,22 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(max_length=200)
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class BrowserSession(SQLModel, table=True):
+    """One signed-in browser. The cookie holds a secret; only its SHA-256 digest is stored, and
+    signing out ends the row, so a copied cookie stops working at once."""
+
+    __tablename__ = "browser_sessions"
+    __table_args__ = (enum_check("method", SignInMethod),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    secret_hash: str = Field(max_length=64, unique=True)
+    method: SignInMethod = Field(sa_type=StrEnumType(SignInMethod, 10))
+    started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Person(Protocol):

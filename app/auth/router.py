@@ -6,8 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.auth.deps import OptionalUser
+from app.auth.sessions import sign_out
+from app.deps import SessionDep
 from app.i18n import _
-from app.security import flash, sign_out
+from app.security import flash
 from app.templating import render
 
 router = APIRouter()
@@ -28,7 +30,7 @@ def login_page(request: Request, user: OptionalUser, next: str | None = None) ->
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
-    sign_out(request)
+def logout(request: Request, db: SessionDep) -> Response:
+    sign_out(request, db)
     flash(request, _("You are signed out."))
     return RedirectResponse(request.app.url_path_for("login_page"), status_code=303)

@@ -7,21 +7,22 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.auth.deps import caller, require_signed_in
+from app.auth.deps import caller, record_token_use, require_signed_in
 from app.cohorts import service as cohorts_service
 from app.cohorts.models import Member, require_participant
 from app.deps import SessionDep, bearer_token
-from app.security import session_user_id
+from app.security import session_secret
 
 
 async def cohort_member(cohort: str, request: Request, db: SessionDep) -> Member:
-    token, user_id = bearer_token(request), session_user_id(request)
-    member = (cohorts_service.find_member(db, cohort_key=cohort, token=token, user_id=user_id)
-              if token or user_id else None)
+    token, secret = bearer_token(request), session_secret(request)
+    member = (cohorts_service.find_member(db, cohort_key=cohort, token=token, session_secret=secret)
+              if token or secret else None)
     if member is None:  # why not: not signed in (401), or not in this cohort (404)
         require_signed_in(caller(request, db))
         raise cohorts_service.cohort_not_found(cohort)
     request.state.user = member.user  # for the page header
+    await record_token_use(db, member.token_id, member.token_used_at)
     return member
 
 

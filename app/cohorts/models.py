@@ -43,6 +43,8 @@ def role_label(role: str) -> str:
 
 class Cohort(SQLModel, table=True):
     __tablename__ = "cohorts"
+    __table_args__ = (enum_check("enrolment", Enrolment),
+                      enum_check("posts_default_visibility", PostVisibility))
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=100, unique=True)
@@ -117,6 +119,9 @@ class Member:
     program: Program
     membership: Membership | MembershipFacts  # the participant one when there is one
     roles: list[Role] = field(default_factory=list)
+    # when the caller came with an API token: which, and when it was last used (to note its use)
+    token_id: int | None = None
+    token_used_at: datetime | None = None
 
     @property
     def is_participant(self) -> bool:

@@ -8,13 +8,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.auth.deps import OptionalUser
+from app.auth.models import SignInMethod
 from app.auth.router import safe_next
+from app.auth.sessions import sign_in
 from app.cohorts import service as cohorts_service
 from app.cohorts.deps import CohortMember
 from app.db import id_of
 from app.deps import SessionDep
 from app.i18n import _
-from app.security import flash, sign_in
+from app.security import flash
 from app.templating import render, submit_form
 
 router = APIRouter()
@@ -48,7 +50,7 @@ def demo_sign_in(
 ) -> Response:
     def action() -> Response:
         person = cohorts_service.demo_person(db, email=email)
-        sign_in(request, id_of(person))
+        sign_in(request, db, user_id=id_of(person), method=SignInMethod.demo)
         flash(request, _("Signed in as {name}.").format(name=person.name))
         return RedirectResponse(safe_next(request, next), status_code=303)
 

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.auth import service as auth_service
-from app.auth.models import ApiToken, PersonFacts, User
+from app.auth.models import ApiToken, BrowserSession, PersonFacts, User
 from app.cohorts.models import Cohort, Member, Membership, MembershipFacts, Role
 from app.db import StampedRows, id_of
 from app.errors import InvalidInput, NotFound
@@ -39,8 +39,13 @@ _IN_COHORT = (
     .where(col(Cohort.key) == bindparam("cohort_key"), col(Membership.is_active))
 )
 _MEMBERSHIPS = _IN_COHORT.where(col(User.id) == bindparam("user_id"))
-_MEMBERSHIPS_BY_TOKEN = (_IN_COHORT.join(ApiToken, col(ApiToken.user_id) == col(User.id))
+_MEMBERSHIPS_BY_TOKEN = (_IN_COHORT.add_columns(col(ApiToken.id), col(ApiToken.last_used_at))
+                         .join(ApiToken, col(ApiToken.user_id) == col(User.id))
                          .where(col(ApiToken.token_hash) == bindparam("token_hash")))
+_MEMBERSHIPS_BY_SESSION = (
+    _IN_COHORT.join(BrowserSession, col(BrowserSession.user_id) == col(User.id))
+    .where(col(BrowserSession.secret_hash) == bindparam("secret_hash"),
+           col(BrowserSession.ended_at).is_(None)))
 _cohorts = StampedRows(Cohort)
 _programs = StampedRows(Program)
 
@@ -54,13 +59,18 @@ def get_member(session: Session, *, user: User, cohort_key: str) -> Member:
 
 
 def find_member(
-    session: Session, *, cohort_key: str, user_id: int | None = None, token: str | None = None
+    session: Session, *, cohort_key: str, user_id: int | None = None, token: str | None = None,
+    session_secret: str | None = None,
 ) -> Member | None:
-    """Who is asking, as a member of the cohort: by their id, or by their API token (then the
-    person and their membership come in one query). None: no such member (or no such token)."""
+    """Who is asking, as a member of the cohort: by their id, their API token or their
+    browser's session (then the person and their membership come in one query). None: no such
+    member (or no such token or live session)."""
+    params: dict[str, object]
     if token is not None:
-        statement = _MEMBERSHIPS_BY_TOKEN
-        params: dict[str, object] = {"token_hash": auth_service.token_digest(token)}
+        statement, params = _MEMBERSHIPS_BY_TOKEN, {"token_hash": auth_service.token_digest(token)}
+    elif session_secret is not None:
+        statement = _MEMBERSHIPS_BY_SESSION
+        params = {"secret_hash": auth_service.token_digest(session_secret)}
     else:
         statement, params = _MEMBERSHIPS, {"user_id": user_id}
     result = session.connection().execute(statement, {**params, "cohort_key": cohort_key})
@@ -73,7 +83,8 @@ def find_member(
     return Member(user=PersonFacts(id=row[0], email=row[1], name=row[2]),
                   cohort=_cohorts.get(session, membership.cohort_id, row[8]),
                   program=_programs.get(session, row[9], row[10]),
-                  membership=membership, roles=[r[5] for r in rows])
+                  membership=membership, roles=[r[5] for r in rows],
+                  token_id=row[11] if token else None, token_used_at=row[12] if token else None)
 
 
 def forget_all() -> None:

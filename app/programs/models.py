@@ -32,6 +32,7 @@ class TieBreak(StrEnum):
 
 class Program(SQLModel, table=True):
     __tablename__ = "programs"
+    __table_args__ = (enum_check("pitch_tie_break", TieBreak),)
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=100, unique=True)

@@ -61,6 +61,7 @@ def test_my_things_api_costs_the_same_queries_for_10_or_1000_participants(
     client: TestClient, db: Session, engine: Engine, small_and_large: None
 ) -> None:
     headers = token_for(db, ANNA)
+    client.get("/api/v1/me", headers=headers)  # a token's first use of the day notes the day
     small = statements_for(engine, client, "/api/v1/cohorts/small/things", headers=headers)
     large = statements_for(engine, client, "/api/v1/cohorts/large/things", headers=headers)
     print(f"\nGET /api/v1/cohorts/{{cohort}}/things: {len(small)} statements for 10 "
