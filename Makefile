@@ -7,7 +7,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres bench lint browser postgres clean
+.PHONY: run test test-sqlite test-postgres bench lint browser node postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,16 +33,27 @@ browser:
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; \
 	fi
 
+# Node.js runs the real OpenID provider of the sign-in tests (tests/oidc, pinned by its lockfile).
+node:
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm; \
+	  else echo "The sign-in tests need Node.js: sudo apt-get install -y nodejs npm" >&2; exit 1; fi; \
+	fi
+
+tests/oidc/node_modules/.installed: tests/oidc/package.json tests/oidc/package-lock.json | node
+	npm ci --prefix tests/oidc --no-audit --no-fund --silent
+	touch $@
+
 # PostgreSQL runs on this project's machines; start it if it has stopped.
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || \
 	  { command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | tail -n 1) main start; } || \
 	  { echo "PostgreSQL is not running at 127.0.0.1:5432" >&2; exit 1; }
 
-test-sqlite: $(VENV)/.installed-dev browser
+test-sqlite: $(VENV)/.installed-dev browser tests/oidc/node_modules/.installed
 	$(BIN)/pytest
 
-test-postgres: $(VENV)/.installed-dev browser postgres
+test-postgres: $(VENV)/.installed-dev browser postgres tests/oidc/node_modules/.installed
 	TING_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
 test: test-sqlite test-postgres
@@ -59,4 +70,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.my_things
 
 clean:
-	rm -rf $(VENV) ting.db ting.db-wal ting.db-shm .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) tests/oidc/node_modules ting.db ting.db-wal ting.db-shm .pytest_cache .mypy_cache .ruff_cache

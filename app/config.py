@@ -6,7 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +25,20 @@ class ConfigurationError(RuntimeError):
     """The settings do not allow the server to start."""
 
 
+class OidcProvider(BaseModel):
+    """One single sign-on provider (OpenID Connect with discovery)."""
+
+    name: str = Field(pattern=r"^[a-z0-9-]{1,40}$")  # in the callback address
+    label: str = Field(min_length=1, max_length=100)  # the button says "Sign in with <label>"
+    issuer: str = Field(pattern=r"^https?://")
+    client_id: str = Field(min_length=1)
+    client_secret: str = Field(min_length=1)
+
+    @property
+    def discovery_url(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TING_", env_file=".env", extra="ignore")
 
@@ -35,6 +49,10 @@ class Settings(BaseSettings):
     demo: bool = False
     session_max_age_days: int = Field(default=14, ge=1)
     log_sql: bool = False
+    # TING_OIDC_PROVIDERS: a JSON list of providers, see README
+    oidc_providers: list[OidcProvider] = Field(default_factory=list)
+    # who people should ask when they cannot get in (shown on the "not on any roster" page)
+    contact: str = ""
 
     @property
     def cookies_secure(self) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import templating
+from app.auth import oidc
 from app.auth import router as auth_router
 from app.auth.deps import BEARER_SCHEME
 from app.cohorts import api as cohorts_api
@@ -23,6 +24,7 @@ from app.deps import request_rules
 from app.handlers import install_error_handlers
 from app.pages import account as account_pages
 from app.pages import router as pages_router
+from app.pages import sign_in as sign_in_pages
 from app.posts import api as posts_api
 from app.programs.models import Evidence, ThingKind
 from app.progress import api as progress_api
@@ -97,6 +99,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url, echo=settings.log_sql)
     app.state.sessions = sessions or session_factory(app.state.engine)
+    app.state.oauth = oidc.make_registry(settings)
     shared = [Depends(request_rules)]
 
     # Each router joins the app directly (not through a router of routers), most asked first:
@@ -113,7 +116,7 @@ def create_app(
     api(cohorts_api.router)
     api(posts_api.router)
     for router in (pages_router.router, auth_router.router, cohorts_router.router,
-                   account_pages.router):
+                   account_pages.router, sign_in_pages.router):
         pages(router)
     if settings.demo:
         pages(cohorts_router.demo_router)

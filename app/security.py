@@ -64,6 +64,7 @@ class SecurityHeaders:
 SESSION_KEY = "sid"
 CSRF_KEY = "csrf"
 FLASH_KEY = "flash"
+NEXT_KEY = "next"  # where to go after signing in at a provider
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 _TOKEN_CHARS = 100
@@ -75,6 +76,8 @@ def _is_valid_session(data: dict[str, Any]) -> bool:
     for key, value in data.items():
         if key in (SESSION_KEY, CSRF_KEY):
             ok = isinstance(value, str) and 0 < len(value) <= _TOKEN_CHARS
+        elif key == NEXT_KEY:
+            ok = isinstance(value, str) and value.startswith("/") and len(value) <= _FLASH_CHARS
         elif key == FLASH_KEY:
             ok = isinstance(value, list) and len(value) <= 20 and all(
                 isinstance(item, list) and len(item) == 2
@@ -158,6 +161,15 @@ def csrf_matches(request: Request, submitted: str | None) -> bool:
     expected = request.session.get(CSRF_KEY)
     return bool(submitted and isinstance(expected, str)
                 and hmac.compare_digest(submitted.encode(), expected.encode()))
+
+
+def remember_next(request: Request, path: str) -> None:
+    request.session[NEXT_KEY] = path[:_FLASH_CHARS]
+
+
+def pop_next(request: Request) -> str | None:
+    value = request.session.pop(NEXT_KEY, None)
+    return value if isinstance(value, str) else None
 
 
 def flash(request: Request, message: str, kind: str = "info") -> None:

@@ -22,11 +22,20 @@ def safe_next(request: Request, target: str | None) -> str:
     return request.app.url_path_for("my_cohorts")
 
 
+def login_page_response(request: Request, *, next: str | None = None, error: str | None = None,
+                        status_code: int = 200) -> Response:
+    """The sign-in page: a button per single sign-on provider (and the demo login in demo
+    mode), with why the last attempt failed, if it did."""
+    context = {"user": None, "next": safe_next(request, next), "error": error,
+               "providers": request.app.state.settings.oidc_providers}
+    return render(request, "auth/login.html", context, status_code=status_code)
+
+
 @router.get("/login")
 def login_page(request: Request, user: OptionalUser, next: str | None = None) -> Response:
     if user is not None:
         return RedirectResponse(safe_next(request, next), status_code=303)
-    return render(request, "auth/login.html", {"user": None, "next": safe_next(request, next)})
+    return login_page_response(request, next=next)
 
 
 @router.post("/logout")

@@ -117,6 +117,19 @@ def my_cohorts(session: Session, *, user: User) -> list[Member]:
     return list(members.values())
 
 
+def rostered_person(session: Session, *, email: str) -> User | None:
+    """The person with this e-mail address if a cohort lists them (active), or a site admin:
+    who may sign in. Nobody else gets an account by signing in."""
+    user = auth_service.get_user_by_email(session, email=email)
+    if user is None:
+        return None
+    if user.is_admin:
+        return user
+    statement = select(Membership.id).where(Membership.user_id == user.id,
+                                            col(Membership.is_active)).limit(1)
+    return user if session.exec(statement).first() is not None else None
+
+
 def roles_of(session: Session, *, user: User) -> list[Role]:
     """Every role the person holds in any cohort they are active in."""
     statement = (

@@ -12,11 +12,13 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
+from sqlalchemy.engine import Engine
 
 from app.config import ROOT, Settings
 from app.db import make_engine, upgrade
@@ -58,21 +60,23 @@ def _wait_until_up(url: str, thread: threading.Thread, timeout: float = 20.0) ->
     pytest.fail(f"The live server did not answer at {url} within {timeout} s.")
 
 
-@pytest.fixture(scope="session")
-def live_server(live_database_url: str) -> Iterator[str]:
-    """Ting in demo mode with the demo data, served by uvicorn on a free local port."""
-    engine = make_engine(live_database_url)
-    upgrade(engine)
-    load_demo(engine, ROOT / "programs")
-    settings = Settings(database_url=live_database_url, secret_key=LIVE_SECRET, demo=True,
-                        _env_file=None)  # type: ignore[call-arg]
-    app = create_app(settings, engine=engine)
-
+def free_socket() -> socket.socket:
+    """A listening address taken before the app exists, so its URL can be given out first
+    (the OpenID provider must know the app's callback address when it starts)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@contextmanager
+def serving(app: Any, sock: socket.socket) -> Iterator[str]:
+    """Serve `app` with uvicorn on `sock` in a thread until the block ends."""
+    url = url_of(sock)
     config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
@@ -85,7 +89,25 @@ def live_server(live_database_url: str) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
-        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_engine(live_database_url: str) -> Iterator[Engine]:
+    """The browser tests' database, migrated, with the demo data."""
+    engine = make_engine(live_database_url)
+    upgrade(engine)
+    load_demo(engine, ROOT / "programs")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database_url: str, live_engine: Engine) -> Iterator[str]:
+    """Ting in demo mode with the demo data, served by uvicorn on a free local port."""
+    settings = Settings(database_url=live_database_url, secret_key=LIVE_SECRET, demo=True,
+                        _env_file=None)  # type: ignore[call-arg]
+    with serving(create_app(settings, engine=live_engine), free_socket()) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
