@@ -29,7 +29,9 @@ cli = typer.Typer(help="Ting: self-paced '23 Things' learning programmes.", no_a
                   add_completion=False)
 token_cli = typer.Typer(help="Personal access tokens for the JSON API.", no_args_is_help=True)
 db_cli = typer.Typer(help="The database schema.", no_args_is_help=True)
+admin_cli = typer.Typer(help="Site admins: they see every cohort.", no_args_is_help=True)
 cli.add_typer(token_cli, name="token")
+cli.add_typer(admin_cli, name="admin")
 cli.add_typer(db_cli, name="db")
 
 Paths = Annotated[list[Path], typer.Argument(help="YAML files, or folders to search for them.")]
@@ -178,6 +180,24 @@ def token_create(
         raise typer.Exit(1) from None
     _err(f"Token '{name}' for {email.strip().lower()}; it is shown only now:")
     typer.echo(plain)
+
+
+@admin_cli.command("create")
+def admin_create(
+    email: str,
+    name: Annotated[str | None, typer.Option("--name", help="Their name, if Ting does not "
+                                             "know them yet.")] = None,
+) -> None:
+    """Make EMAIL a site admin, who sees every cohort (and signs in like anyone else)."""
+    engine = _ready_engine(get_settings())
+    try:
+        with ting_db.unit_of_work(engine) as session:
+            user, created = auth_service.make_admin(session, email=email, name=name)
+            address = user.email
+    except DomainError as exc:
+        _err(exc.detail)
+        raise typer.Exit(1) from None
+    typer.echo(f"{address} is now a site admin" + (" (added to Ting)." if created else "."))
 
 
 @db_cli.command("upgrade")

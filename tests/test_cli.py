@@ -326,3 +326,29 @@ def test_demo_mode_refuses_a_database_with_real_cohorts(ting: Ting, yaml_set: Pa
     assert result.returncode == 1
     assert "not demo data (testcohort)" in result.stderr
     assert "lets anyone sign in as anyone" in result.stderr
+
+
+# -- admin create ---------------------------------------------------------------------------
+
+def test_admin_create_makes_a_site_admin_who_sees_every_cohort(ting: Ting, yaml_set: Path) -> None:
+    assert ting("import", yaml_set).returncode == 0
+    result = ting("admin", "create", "IT@Library.example", "--name", "Ingrid Tech")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "it@library.example is now a site admin (added to Ting)."
+    again = ting("admin", "create", "it@library.example")
+    assert again.stdout.strip() == "it@library.example is now a site admin."
+    token = ting("token", "create", "it@library.example").stdout.strip()
+    settings = Settings(database_url=ting.url, secret_key=SECRET,  # type: ignore[call-arg]
+                        base_url="http://testserver", _env_file=None)
+    with TestClient(create_app(settings)) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        me = client.get("/api/v1/me", headers=headers).json()
+        assert me == {"email": "it@library.example", "name": "Ingrid Tech", "roles": [],
+                      "admin": True}
+        assert client.get("/api/v1/cohorts", headers=headers).json() != []
+
+
+def test_admin_create_refuses_what_is_not_an_email_address(ting: Ting, yaml_set: Path) -> None:
+    result = ting("admin", "create", "not an address")
+    assert result.returncode == 1
+    assert "'not an address' is not an e-mail address." in result.stderr

@@ -64,6 +64,8 @@ class Person(Protocol):
     def email(self) -> str: ...
     @property
     def name(self) -> str: ...
+    @property
+    def is_admin(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +75,4 @@ class PersonFacts:
     id: int
     email: str
     name: str
+    is_admin: bool = False

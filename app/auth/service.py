@@ -31,6 +31,22 @@ def get_user_by_email(session: Session, *, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalise_email(email))).first()
 
 
+def make_admin(session: Session, *, email: str, name: str | None = None) -> tuple[User, bool]:
+    """Make this person a site admin (adding them if Ting does not know them yet); whether
+    they were added."""
+    address = normalise_email(email)
+    if "@" not in address or len(address) > 320 or any(c.isspace() for c in address):
+        raise InvalidInput(_("'{email}' is not an e-mail address.").format(email=email))
+    user = get_user_by_email(session, email=address)
+    created = user is None
+    if user is None:
+        user = User(email=address, name=(name or address.split("@")[0]).strip()[:200])
+        session.add(user)
+    user.is_admin = True
+    session.flush()
+    return user, created
+
+
 def token_digest(token: str) -> str:
     """What is stored of a token (never the token itself)."""
     return hashlib.sha256(token.encode()).hexdigest()

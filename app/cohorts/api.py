@@ -13,7 +13,8 @@ router = APIRouter()
 @router.get("/me", response_model=MePublic, tags=["me"])
 def me(user: CurrentUser, db: SessionDep) -> MePublic:
     """Who the token or session belongs to, and the roles they hold in any cohort."""
-    return MePublic(email=user.email, name=user.name, roles=cohorts_service.roles_of(db, user=user))
+    return MePublic(email=user.email, name=user.name, roles=cohorts_service.roles_of(db, user=user),
+                    admin=user.is_admin)
 
 
 @router.get("/cohorts", response_model=list[CohortPublic], tags=["cohorts"])

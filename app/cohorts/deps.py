@@ -19,8 +19,11 @@ async def cohort_member(cohort: str, request: Request, db: SessionDep) -> Member
     member = (cohorts_service.find_member(db, cohort_key=cohort, token=token, session_secret=secret)
               if token or secret else None)
     if member is None:  # why not: not signed in (401), or not in this cohort (404)
-        require_signed_in(caller(request, db))
-        raise cohorts_service.cohort_not_found(cohort)
+        user = require_signed_in(caller(request, db))
+        if not user.is_admin:
+            raise cohorts_service.cohort_not_found(cohort)
+        member = cohorts_service.admin_member(db, user=user, cohort_key=cohort)
+        member.token_id, member.token_used_at = getattr(request.state, "token_use", (None, None))
     request.state.user = member.user  # for the page header
     await record_token_use(db, member.token_id, member.token_used_at)
     return member

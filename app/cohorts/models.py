@@ -109,6 +109,12 @@ class MembershipFacts:
     group_id: int | None
 
 
+# The membership an admin "holds" in a cohort they only oversee: no row, no organisation.
+def admin_membership(cohort_id: int) -> MembershipFacts:
+    return MembershipFacts(id=0, cohort_id=cohort_id, role=Role.trainer, organization=None,
+                           group_id=None)
+
+
 @dataclass
 class Member:
     """The caller inside one cohort: who, where, in which role(s). Every domain above cohorts
@@ -119,6 +125,9 @@ class Member:
     program: Program
     membership: Membership | MembershipFacts  # the participant one when there is one
     roles: list[Role] = field(default_factory=list)
+    # a site admin in a cohort they are not on the roster of: they see it as its trainers and
+    # managers do (roles), but hold no membership of their own in it
+    is_admin_view: bool = False
     # when the caller came with an API token: which, and when it was last used (to note its use)
     token_id: int | None = None
     token_used_at: datetime | None = None

@@ -13,6 +13,7 @@ class MePublic(BaseModel):
     email: str
     name: str
     roles: list[Role]
+    admin: bool = Field(description="A site admin sees every cohort as its trainers do.")
 
 
 class CohortPublic(BaseModel):

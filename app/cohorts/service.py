@@ -12,7 +12,14 @@ from sqlmodel import Session, col, select
 
 from app.auth import service as auth_service
 from app.auth.models import ApiToken, BrowserSession, PersonFacts, User
-from app.cohorts.models import Cohort, Member, Membership, MembershipFacts, Role
+from app.cohorts.models import (
+    Cohort,
+    Member,
+    Membership,
+    MembershipFacts,
+    Role,
+    admin_membership,
+)
 from app.db import StampedRows, id_of
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
@@ -32,7 +39,7 @@ _IN_COHORT = (
     sa.select(col(User.id), col(User.email), col(User.name), col(Membership.id),
               col(Membership.cohort_id), col(Membership.role), col(Membership.organization),
               col(Membership.group_id), col(Cohort.updated_at), col(Program.id),
-              col(Program.updated_at))
+              col(Program.updated_at), col(User.is_admin))
     .join(Membership, col(Membership.user_id) == col(User.id))
     .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
     .join(Program, col(Program.id) == col(Cohort.program_id))
@@ -80,11 +87,11 @@ def find_member(
     row: Any = rows[0]  # one row of the columns above, in that order
     membership = MembershipFacts(id=row[3], cohort_id=row[4], role=row[5], organization=row[6],
                                  group_id=row[7])
-    return Member(user=PersonFacts(id=row[0], email=row[1], name=row[2]),
+    return Member(user=PersonFacts(id=row[0], email=row[1], name=row[2], is_admin=row[11]),
                   cohort=_cohorts.get(session, membership.cohort_id, row[8]),
                   program=_programs.get(session, row[9], row[10]),
                   membership=membership, roles=[r[5] for r in rows],
-                  token_id=row[11] if token else None, token_used_at=row[12] if token else None)
+                  token_id=row[12] if token else None, token_used_at=row[13] if token else None)
 
 
 def forget_all() -> None:
@@ -93,8 +100,21 @@ def forget_all() -> None:
     _programs.forget_all()
 
 
+def admin_member(session: Session, *, user: User, cohort_key: str) -> Member:
+    """A site admin inside any cohort: they see it as its trainers and managers do."""
+    row = session.exec(select(Cohort, Program).join(Program, col(Program.id) == col(Cohort.program_id))
+                       .where(Cohort.key == cohort_key)).first()
+    if row is None or not user.is_admin:
+        raise cohort_not_found(cohort_key)
+    cohort, program = row
+    return Member(user=user, cohort=cohort, program=program,
+                  membership=admin_membership(id_of(cohort)),
+                  roles=[Role.trainer, Role.manager], is_admin_view=True)
+
+
 def my_cohorts(session: Session, *, user: User) -> list[Member]:
-    """Every cohort the caller is active in, newest first, one entry per cohort."""
+    """Every cohort the caller is active in, newest first, one entry per cohort (for a site
+    admin, every cohort)."""
     statement = (
         select(Membership, Cohort, Program)
         .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
@@ -114,7 +134,20 @@ def my_cohorts(session: Session, *, user: User) -> list[Member]:
             member.membership = membership
     for member in members.values():
         member.roles.sort(key=_ROLE_ORDER.__getitem__)
+    if user.is_admin:
+        return _with_every_cohort(session, user=user, members=members)
     return list(members.values())
+
+
+def _with_every_cohort(session: Session, *, user: User, members: dict[int, Member]) -> list[Member]:
+    statement = (select(Cohort, Program).join(Program, col(Program.id) == col(Cohort.program_id))
+                 .order_by(col(Cohort.starts_on).desc(), Cohort.title))
+    every = []
+    for cohort, program in session.exec(statement):
+        every.append(members.get(id_of(cohort)) or Member(
+            user=user, cohort=cohort, program=program, membership=admin_membership(id_of(cohort)),
+            roles=[Role.trainer, Role.manager], is_admin_view=True))
+    return every
 
 
 def rostered_person(session: Session, *, email: str) -> User | None:

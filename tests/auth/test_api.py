@@ -14,7 +14,8 @@ def test_me_tells_who_the_token_belongs_to_and_their_roles(client: TestClient, d
     load_standard(db)
     response = client.get("/api/v1/me", headers=token_for(db, ANNA))
     assert response.status_code == 200
-    assert response.json() == {"email": ANNA, "name": "Anna", "roles": ["participant"]}
+    assert response.json() == {"email": ANNA, "name": "Anna", "roles": ["participant"],
+                               "admin": False}
     trainer = client.get("/api/v1/me", headers=token_for(db, TRAINER)).json()
     assert trainer["roles"] == ["trainer"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.auth import service as auth_service
 from tests.fixtures.builders import (
     ANNA,
     BRAM,
@@ -16,7 +17,7 @@ from tests.fixtures.builders import (
     load_standard,
     load_two_cohorts,
 )
-from tests.fixtures.people import sign_in
+from tests.fixtures.people import browser_signed_in, sign_in
 
 
 def test_my_cohorts_lists_the_cohort_with_my_progress(client: TestClient, db: Session) -> None:
@@ -68,3 +69,14 @@ def test_the_cohort_address_leads_to_my_things(client: TestClient, db: Session) 
     response = client.get("/c/testcohort")
     assert response.status_code == 303
     assert response.headers["location"] == "/c/testcohort/things"
+
+
+def test_a_site_admin_sees_every_cohort_as_its_trainers_do(client: TestClient, db: Session) -> None:
+    load_two_cohorts(db)
+    auth_service.make_admin(db, email="it@example.org", name="Ingrid")
+    browser_signed_in(client, db, "it@example.org")
+    html = client.get("/cohorts").text
+    assert "Cohort testcohort" in html and "Cohort other" in html
+    assert html.count("site admin (you see what its trainers and managers see)") == 2
+    assert client.get("/c/other/things").status_code == 200
+    assert client.get("/c/nonesuch/things").status_code == 404

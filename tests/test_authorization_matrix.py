@@ -1,0 +1,109 @@
+"""Who may do what, for every route in the application's route table: anonymous, a participant
+of this cohort, a participant of another cohort, a trainer, a manager and a site admin, through
+the browser (a session) and the API (a bearer token). The expected status is written down once
+per route; a route missing from the table fails the first test, so new routes join it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.auth import service as auth_service
+from app.config import Settings
+from app.main import create_app
+from app.posts import service as posts_service
+from tests.fixtures.builders import ANNA, MANAGER, STRANGER, TRAINER, load_two_cohorts, member
+from tests.fixtures.database import TEST_SECRET
+from tests.fixtures.people import browser_signed_in, token_for
+from tests.fixtures.routes import api_routes
+
+ADMIN = "admin@example.org"
+ROLES = ("anonymous", "participant", "outsider", "trainer", "manager", "admin")
+EMAILS = {"participant": ANNA, "outsider": STRANGER, "trainer": TRAINER, "manager": MANAGER,
+          "admin": ADMIN}
+
+#  route                                                     anon part  out  trai mana admin
+EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
+    ("GET", "/"):                                               (303, 303, 303, 303, 303, 303),
+    ("GET", "/healthz"):                                        (200, 200, 200, 200, 200, 200),
+    ("GET", "/login"):                                          (200, 303, 303, 303, 303, 303),
+    ("POST", "/logout"):                                        (303, 303, 303, 303, 303, 303),
+    ("GET", "/demo"):                                           (200, 200, 200, 200, 200, 200),
+    ("POST", "/demo"):                                          (303, 303, 303, 303, 303, 303),
+    ("GET", "/login/oidc/{provider}"):                          (404, 404, 404, 404, 404, 404),
+    ("GET", "/login/oidc/{provider}/callback"):                 (404, 404, 404, 404, 404, 404),
+    ("GET", "/cohorts"):                                        (303, 200, 200, 200, 200, 200),
+    ("GET", "/account"):                                        (303, 200, 200, 200, 200, 200),
+    ("POST", "/account/tokens"):                                (303, 201, 201, 201, 201, 201),
+    ("POST", "/account/tokens/{token_id}/revoke"):              (303, 303, 404, 404, 404, 404),
+    ("POST", "/account/sign-out-everywhere"):                   (303, 303, 303, 303, 303, 303),
+    ("GET", "/c/{cohort}"):                                     (303, 303, 404, 303, 303, 303),
+    ("GET", "/c/{cohort}/things"):                              (303, 200, 404, 200, 200, 200),
+    ("GET", "/c/{cohort}/things/{key}"):                        (303, 200, 404, 200, 200, 200),
+    ("POST", "/c/{cohort}/things/{key}/reflection"):            (303, 303, 404, 403, 403, 403),
+    ("POST", "/c/{cohort}/things/{key}/done"):                  (303, 303, 404, 403, 403, 403),
+    ("POST", "/c/{cohort}/things/{key}/undo"):                  (303, 303, 404, 403, 403, 403),
+    ("GET", "/api/v1/me"):                                      (401, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/cohorts"):                                 (401, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/cohorts/{cohort}/things"):                 (401, 200, 404, 403, 403, 403),
+    ("GET", "/api/v1/cohorts/{cohort}/things/{key}"):           (401, 200, 404, 403, 403, 403),
+    ("PUT", "/api/v1/cohorts/{cohort}/things/{key}/completion"): (401, 200, 404, 403, 403, 403),
+    ("DELETE", "/api/v1/cohorts/{cohort}/things/{key}/completion"): (401, 204, 404, 403, 403, 403),
+    ("PUT", "/api/v1/cohorts/{cohort}/things/{key}/reflection"): (401, 200, 404, 403, 403, 403),
+    ("POST", "/api/v1/cohorts/{cohort}/posts"):                 (401, 201, 404, 403, 403, 403),
+    ("GET", "/api/v1/posts/{post_id}"):                         (401, 200, 404, 200, 200, 200),
+}
+ENOUGH_WORDS = "one two three four five six"
+FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS}
+JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"body": ENOUGH_WORDS},
+               "/completion": {}}
+
+_table_app = create_app(Settings(database_url="sqlite://", secret_key=TEST_SECRET, demo=True,
+                                 _env_file=None))  # type: ignore[call-arg]
+ROUTES = sorted((method, info.path) for info in api_routes(_table_app) for method in info.methods
+                if method != "HEAD")
+
+
+def test_every_route_has_its_expected_statuses_written_down() -> None:
+    assert set(ROUTES) == set(EXPECTED)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(EXPECTED), ids=[f"{m} {p}" for m, p in sorted(EXPECTED)])
+def test_each_role_gets_the_expected_answer(
+    web: object, db: Session, method: str, path: str
+) -> None:
+    load_two_cohorts(db)
+    auth_service.make_admin(db, email=ADMIN)
+    anna = member(db, ANNA)
+    post = posts_service.create_post(db, member=anna, title="Mine", body="My reflection.", thing_key=None)
+    anna_token, _plain = auth_service.issue_token(db, user_id=anna.user.id, name="anna's")
+    db.commit()
+    values = {"cohort": "testcohort", "key": "intro", "post_id": str(post.id),
+              "token_id": str(anna_token.id), "provider": "nonesuch"}
+    url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+    got = []
+    for role in ROLES:
+        with TestClient(web, follow_redirects=False) as client:  # type: ignore[arg-type]
+            headers: dict[str, str] = {}
+            data = dict(FORM) if method != "GET" else {}
+            if role != "anonymous":
+                if path.startswith("/api/"):
+                    headers = token_for(db, EMAILS[role])
+                    db.commit()
+                else:
+                    data["csrf_token"] = browser_signed_in(client, db, EMAILS[role])
+            elif method != "GET" and not path.startswith("/api/"):
+                page = client.get("/demo")  # an anonymous session's token
+                match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+                data["csrf_token"] = match.group(1) if match else ""
+            if path.startswith("/api/"):
+                body = next((b for end, b in JSON_BODIES.items() if path.endswith(end)), None)
+                response = client.request(method, url, headers=headers,
+                                          json=body if method in ("PUT", "POST") else None)
+            else:
+                response = client.request(method, url, data=data if method != "GET" else None)
+            got.append(response.status_code)
+    assert tuple(got) == EXPECTED[(method, path)], dict(zip(ROLES, got, strict=True))
