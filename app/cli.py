@@ -6,6 +6,7 @@ import os
 import secrets
 import sqlite3
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from app import db as ting_db
+from app.auth import router as auth_router
 from app.auth import service as auth_service
+from app.cohorts import invitations
 from app.config import ConfigurationError, Settings, get_settings
 from app.demo import DemoError, foreign_cohorts, is_empty, load_demo
 from app.errors import DomainError
@@ -180,6 +183,31 @@ def token_create(
         raise typer.Exit(1) from None
     _err(f"Token '{name}' for {email.strip().lower()}; it is shown only now:")
     typer.echo(plain)
+
+
+@cli.command()
+def invite(emails: Annotated[list[str], typer.Argument(help="Addresses of roster members.")]) -> None:
+    """Print (and mail, through the outbox) a link for each person to choose a password."""
+    settings = get_settings()
+    engine = _ready_engine(settings)
+    base = settings.base_url.rstrip("/")
+
+    def link_for(secret: str) -> str:
+        return base + str(auth_router.router.url_path_for("set_password_page", token=secret))
+
+    try:
+        with ting_db.unit_of_work(engine) as session:
+            people = invitations.people_for_cli(session, emails=emails)
+            sent = invitations.invite(session, people=people, link_for=link_for, now=ting_db.utcnow(),
+                                      lifetime=timedelta(days=settings.invitation_days))
+            lines = [f"{item.user.email}\t{item.url}" for item in sent]
+    except DomainError as exc:
+        _err(exc.detail)
+        raise typer.Exit(1) from None
+    _err(f"Invitation links (each works once, for {settings.invitation_days} days; "
+         "also mailed through the outbox):")
+    for line in lines:
+        typer.echo(line)
 
 
 @admin_cli.command("create")

@@ -53,6 +53,16 @@ class Settings(BaseSettings):
     oidc_providers: list[OidcProvider] = Field(default_factory=list)
     # who people should ask when they cannot get in (shown on the "not on any roster" page)
     contact: str = ""
+    # mail: an SMTP server (none: mail waits in the outbox; in demo mode, the "mails sent" page)
+    smtp_host: str = ""
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "Ting <ting@localhost>"
+    invitation_days: int = Field(default=7, ge=1, le=90)  # how long an invitation link works
+    mail_sender: bool = True  # run the background sender in this process
+    mail_poll_seconds: float = Field(default=5.0, gt=0)
 
     @property
     def cookies_secure(self) -> bool:

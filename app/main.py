@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +24,9 @@ from app.config import ROOT, Settings, get_settings
 from app.db import MAX_CONNECTIONS, SessionFactory, make_engine, session_factory
 from app.deps import request_rules
 from app.handlers import install_error_handlers
+from app.mail import sender as mail_sender
 from app.pages import account as account_pages
+from app.pages import outbox as outbox_pages
 from app.pages import router as pages_router
 from app.pages import sign_in as sign_in_pages
 from app.posts import api as posts_api
@@ -87,7 +91,23 @@ def create_app(
     connection whose transaction they roll back)."""
     settings = settings or get_settings()
     secret = settings.effective_secret_key()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """The mail sender runs beside the server (one per process; claims keep them apart)."""
+        deliver = mail_sender.delivery_for(settings)
+        task = None
+        if settings.mail_sender and deliver is not None:
+            task = asyncio.create_task(mail_sender.run_forever(
+                app.state.sessions, deliver, every=settings.mail_poll_seconds))
+        yield
+        if task is not None:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Ting API",
         version="1",
         description="Everything a person can do in Ting's browser pages, as JSON. "
@@ -116,7 +136,7 @@ def create_app(
     api(cohorts_api.router)
     api(posts_api.router)
     for router in (pages_router.router, auth_router.router, cohorts_router.router,
-                   account_pages.router, sign_in_pages.router):
+                   account_pages.router, sign_in_pages.router, outbox_pages.router):
         pages(router)
     if settings.demo:
         pages(cohorts_router.demo_router)

@@ -1,19 +1,24 @@
 """Every table, imported in one place so metadata is complete for Alembic and tests."""
 
-from app.auth.models import ApiToken, User
+from app.auth.models import AccountLink, ApiToken, BrowserSession, SignInFailure, User
 from app.cohorts.models import Cohort, CohortGroup, Membership
+from app.mail.models import OutboxMail
 from app.posts.models import Post
 from app.programs.models import Program, Theme, Thing
 from app.progress.models import Completion
 
 __all__ = [
+    "AccountLink",
     "ApiToken",
+    "BrowserSession",
     "Cohort",
     "CohortGroup",
     "Completion",
     "Membership",
+    "OutboxMail",
     "Post",
     "Program",
+    "SignInFailure",
     "Theme",
     "Thing",
     "User",

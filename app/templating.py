@@ -78,6 +78,7 @@ def _context(request: Request, context: dict[str, Any]) -> dict[str, Any]:
         "csrf_token": csrf_token(request),
         "flashes": pop_flashes(request),
         "demo": request.app.state.settings.demo,
+        "mails_page_open": request.app.state.settings.demo and not request.app.state.settings.smtp_host,
         **context,
     }
 

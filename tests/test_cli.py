@@ -352,3 +352,30 @@ def test_admin_create_refuses_what_is_not_an_email_address(ting: Ting, yaml_set:
     result = ting("admin", "create", "not an address")
     assert result.returncode == 1
     assert "'not an address' is not an e-mail address." in result.stderr
+
+
+# -- invite ---------------------------------------------------------------------------------
+
+def test_invite_prints_a_working_link_per_person_and_queues_the_mail(
+    ting: Ting, yaml_set: Path
+) -> None:
+    assert ting("import", yaml_set).returncode == 0
+    result = ting("invite", "Anna@Example.org", TING_BASE_URL="http://testserver")
+    assert result.returncode == 0, result.stderr
+    email, link = result.stdout.strip().split("\t")
+    assert email == "anna@example.org"
+    assert link.startswith("http://testserver/password/set/")
+    assert "works once, for 7 days" in result.stderr
+    assert ting.count("outbox_mails") == 1
+    settings = Settings(database_url=ting.url, secret_key=SECRET,  # type: ignore[call-arg]
+                        base_url="http://testserver", mail_sender=False, _env_file=None)
+    with TestClient(create_app(settings)) as client:
+        assert client.get(link.removeprefix("http://testserver")).status_code == 200
+
+
+def test_invite_refuses_someone_on_no_roster_and_invites_nobody(ting: Ting, yaml_set: Path) -> None:
+    assert ting("import", yaml_set).returncode == 0
+    result = ting("invite", "anna@example.org", "nobody@example.org")
+    assert result.returncode == 1
+    assert "nobody@example.org is not on any cohort's list" in result.stderr
+    assert ting.count("outbox_mails") == 0

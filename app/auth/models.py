@@ -23,6 +23,7 @@ class User(SQLModel, table=True):
     email: str = Field(max_length=320, unique=True)  # stored lower-case
     name: str = Field(max_length=200)
     is_admin: bool = False  # sees every cohort and the outbox (`ting admin create`)
+    password_hash: str | None = Field(default=None, max_length=200)  # argon2id; none: no password
     last_signed_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
@@ -38,6 +39,39 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LinkPurpose(StrEnum):
+    invitation = "invitation"  # set a first password
+    password_reset = "password_reset"  # set a new one
+    email_verification = "email_verification"  # confirm an address given when registering
+
+
+class AccountLink(SQLModel, table=True):
+    """A link mailed to one person that works once and expires; only its digest is stored."""
+
+    __tablename__ = "account_links"
+    __table_args__ = (enum_check("purpose", LinkPurpose),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    purpose: LinkPurpose = Field(sa_type=StrEnumType(LinkPurpose, 20))
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SignInFailure(SQLModel, table=True):
+    """A failed password sign-in, counted per account and per client address to slow down
+    guessing. Old rows mean nothing and are cleared as new ones come."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, index=True)
+    client: str = Field(max_length=64, index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
 
 
 class BrowserSession(SQLModel, table=True):
