@@ -99,12 +99,14 @@ def use_link(session: Session, *, link: AccountLink, now: datetime) -> None:
         raise LinkNotUsable(_("This link has been used already."))
 
 
+SETS_PASSWORD = (LinkPurpose.invitation, LinkPurpose.password_reset)
+
+
 def set_password_with_link(session: Session, *, secret: str, password: str, again: str,
-                           now: datetime) -> User:
-    """Set a (first or new) password through an invitation or reset link, which is then
-    spent. Every other browser of theirs is signed out: whoever knew the old password is out."""
-    link, user = usable_link(session, secret=secret,
-                             purposes=(LinkPurpose.invitation, LinkPurpose.password_reset), now=now)
+                           now: datetime, purposes: tuple[LinkPurpose, ...] = SETS_PASSWORD) -> User:
+    """Set a (first or new) password through a mailed link, which is then spent. Every other
+    browser of theirs is signed out: whoever knew the old password is out."""
+    link, user = usable_link(session, secret=secret, purposes=purposes, now=now)
     if password != again:
         raise InvalidInput(_("The two passwords are not the same; type the same one twice."))
     check_password_rules(password, email=user.email)

@@ -95,10 +95,23 @@ def request_reset(
     return render(request, "auth/reset_request.html", {"user": user, "sent_to": address, "email": ""})
 
 
+def set_password_form(request: Request, *, action: str, error: str | None = None,
+                      status_code: int = 200, intro: str | None = None) -> Response:
+    """The choose-a-password form, posting to `action` (a link's own address)."""
+    return render(request, "auth/set_password.html",
+                  {"user": None, "action": action, "error": error, "intro": intro},
+                  status_code=status_code)
+
+
+def link_not_usable(request: Request, detail: str, status_code: int) -> Response:
+    return render(request, "auth/link_not_usable.html", {"user": None, "detail": detail},
+                  status_code=status_code)
+
+
 def _set_password_page(request: Request, token: str, *, error: str | None = None,
                        status_code: int = 200) -> Response:
-    return render(request, "auth/set_password.html",
-                  {"user": None, "token": token, "error": error}, status_code=status_code)
+    action = str(request.app.url_path_for("set_password", token=token))
+    return set_password_form(request, action=action, error=error, status_code=status_code)
 
 
 @router.get("/password/set/{token}")
@@ -107,8 +120,7 @@ def set_password_page(request: Request, db: SessionDep, token: str) -> Response:
         passwords.usable_link(db, secret=token, now=utcnow(), purposes=(
             LinkPurpose.invitation, LinkPurpose.password_reset))
     except passwords.LinkNotUsable as exc:
-        return render(request, "auth/link_not_usable.html", {"user": None, "detail": exc.detail},
-                      status_code=exc.status_code)
+        return link_not_usable(request, exc.detail, exc.status_code)
     return _set_password_page(request, token)
 
 
@@ -127,8 +139,7 @@ def set_password(
 
     def form_again(status: int, error: str) -> Response:
         if status == passwords.LinkNotUsable.status_code:
-            return render(request, "auth/link_not_usable.html", {"user": None, "detail": error},
-                          status_code=status)
+            return link_not_usable(request, error, status)
         return _set_password_page(request, token, error=error, status_code=status)
 
     return submit_form(action, form_again)

@@ -95,6 +95,9 @@ class Membership(SQLModel, table=True):
     organization: str | None = Field(default=None, max_length=200)
     group_id: int | None = Field(default=None, foreign_key="cohort_groups.id")
     is_active: bool = True
+    # registered through the cohort's open enrolment page, not listed in its file: an import
+    # leaves them be (and they are active only once their e-mail address is verified)
+    self_enrolled: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app.auth import passwords
 from app.auth.deps import OptionalUser
-from app.auth.models import SignInMethod
-from app.auth.router import link_builder, safe_next
+from app.auth.models import LinkPurpose, SignInMethod
+from app.auth.router import link_builder, link_not_usable, safe_next, set_password_form
 from app.auth.sessions import sign_in
-from app.cohorts import invitations
+from app.cohorts import enrolment, invitations
 from app.cohorts import service as cohorts_service
 from app.cohorts.deps import CohortMember
 from app.db import id_of, utcnow
@@ -99,3 +101,80 @@ def invite_people(
 
     return submit_form(action, lambda status, error: _people_page(
         request, db, member, status_code=status, error=error))
+
+
+# -- open enrolment (anyone, for a cohort with `enrolment: open`) -----------------------------
+
+def _join_page(request: Request, user: OptionalUser, opened: enrolment.OpenCohort, *,
+               status_code: int = 200, **values: str | None) -> Response:
+    form = {"name": "", "email": "", "organization": "", "error": None, "sent_to": None, **values}
+    return render(request, "cohorts/join.html",
+                  {"user": user, "cohort": opened.cohort, "program": opened.program, **form},
+                  status_code=status_code)
+
+
+@router.get("/join/{cohort}")
+def join_page(request: Request, cohort: str, db: SessionDep, user: OptionalUser) -> Response:
+    return _join_page(request, user, enrolment.open_cohort(db, cohort_key=cohort))
+
+
+@router.post("/join/{cohort}")
+def register(
+    request: Request, cohort: str, db: SessionDep, user: OptionalUser,
+    name: Annotated[str, Form()] = "", email: Annotated[str, Form()] = "",
+    organization: Annotated[str, Form()] = "",
+) -> Response:
+    opened = enrolment.open_cohort(db, cohort_key=cohort)
+
+    def action() -> Response:
+        address = enrolment.register(db, opened=opened, name=name, email=email,
+                                     organization=organization, now=utcnow(),
+                                     link_for=_confirm_link_builder(request))
+        return _join_page(request, user, opened, sent_to=address)
+
+    return submit_form(action, lambda status, error: _join_page(
+        request, user, opened, status_code=status, error=error, name=name, email=email,
+        organization=organization))
+
+
+def _confirm_link_builder(request: Request) -> Callable[[str], str]:
+    base = request.app.state.settings.base_url.rstrip("/")
+    return lambda secret: base + str(request.app.url_path_for("confirm_page", token=secret))
+
+
+def _confirm_form(request: Request, token: str, *, error: str | None = None,
+                  status_code: int = 200) -> Response:
+    return set_password_form(
+        request, action=str(request.app.url_path_for("confirm_registration", token=token)),
+        error=error, status_code=status_code,
+        intro=_("Your e-mail address is confirmed once you have chosen a password."))
+
+
+@router.get("/join/confirm/{token}")
+def confirm_page(request: Request, db: SessionDep, token: str) -> Response:
+    try:
+        passwords.usable_link(db, secret=token, purposes=(LinkPurpose.email_verification,),
+                              now=utcnow())
+    except passwords.LinkNotUsable as exc:
+        return link_not_usable(request, exc.detail, exc.status_code)
+    return _confirm_form(request, token)
+
+
+@router.post("/join/confirm/{token}")
+def confirm_registration(
+    request: Request, db: SessionDep, token: str,
+    password: Annotated[str, Form()] = "", password_again: Annotated[str, Form()] = "",
+) -> Response:
+    def action() -> Response:
+        person = enrolment.confirm(db, secret=token, password=password, again=password_again,
+                                   now=utcnow())
+        sign_in(request, db, user_id=id_of(person), method=SignInMethod.password)
+        flash(request, _("Your address is confirmed. Welcome, {name}!").format(name=person.name))
+        return RedirectResponse(request.app.url_path_for("my_cohorts"), status_code=303)
+
+    def form_again(status: int, error: str) -> Response:
+        if status == passwords.LinkNotUsable.status_code:
+            return link_not_usable(request, error, status)
+        return _confirm_form(request, token, error=error, status_code=status)
+
+    return submit_form(action, form_again)

@@ -284,7 +284,8 @@ def _sync_memberships(
         user = users[person.email]
         group = groups[person.group] if person.group else None
         values: dict[str, Any] = {"organization": person.organization,
-                  "group_id": group.id if group else None, "is_active": True}
+                  "group_id": group.id if group else None, "is_active": True,
+                  "self_enrolled": False}  # listed in the file now: on the roster
         key = (id_of(user), role)
         listed.add(key)
         name = f"{person.email} in {spec.key}"
@@ -301,7 +302,8 @@ def _sync_memberships(
         elif changed:
             detail = ", ".join(c.replace("group_id", "group") for c in changed)
             changes.append(Change("update", role.value, name, detail))
-    leaving = [m for key, m in existing.items() if key not in listed and m.is_active]
+    leaving = [m for key, m in existing.items()
+               if key not in listed and m.is_active and not m.self_enrolled]
     emails = dict(session.exec(  # one query, however many people leave
         select(User.id, User.email).where(col(User.id).in_([m.user_id for m in leaving]))
     ).all()) if leaving else {}
