@@ -4,21 +4,28 @@ with backoff while the server is down, and two senders never send the same mail 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
+from app.auth import service as auth_service
+from app.config import Settings
 from app.db import SessionFactory, make_engine, session_factory, unit_of_work, upgrade, utcnow
 from app.mail import service as mail_service
 from app.mail.models import OutboxMail
 from app.mail.sender import send_due
-from tests.fixtures.database import throwaway_database
+from app.main import create_app
+from tests.fixtures.builders import ANNA, load_standard
+from tests.fixtures.database import TEST_SECRET, settings_for, throwaway_database
 from tests.fixtures.mail import SmtpServer
+from tests.fixtures.people import browser_signed_in
 
 
 def queued(db: Session, count: int) -> None:
@@ -125,14 +132,6 @@ def test_two_senders_at_once_send_each_mail_exactly_once(
 def test_the_outbox_is_for_site_admins_outside_demo_mode(
     database_url: str, engine: Engine, sessions: SessionFactory, db: Session
 ) -> None:
-    from fastapi.testclient import TestClient
-
-    from app.auth import service as auth_service
-    from app.main import create_app
-    from tests.fixtures.builders import ANNA, load_standard
-    from tests.fixtures.database import settings_for
-    from tests.fixtures.people import browser_signed_in
-
     load_standard(db)
     auth_service.make_admin(db, email="it@example.org")
     mail_service.queue(db, to=ANNA, subject="Your invitation", body="Hello https://example.org/x")
@@ -149,9 +148,22 @@ def test_the_outbox_is_for_site_admins_outside_demo_mode(
         assert '<a href="https://example.org/x"' in page
 
 
-def test_a_demo_server_without_smtp_shows_its_mail_to_everyone(client: object, db: Session) -> None:
+def test_a_demo_server_without_smtp_shows_its_mail_to_everyone(client: TestClient, db: Session) -> None:
     mail_service.queue(db, to="anna@example.org", subject="Set a new password for Ting", body="x")
     db.commit()
-    page = client.get("/outbox")  # type: ignore[attr-defined]
+    page = client.get("/outbox")
     assert page.status_code == 200
     assert "Mails sent" in page.text and "Set a new password for Ting" in page.text
+
+
+def test_a_running_server_sends_waiting_mail_by_itself(shared_engine: Engine, smtp: SmtpServer) -> None:
+    with unit_of_work(shared_engine) as session:
+        mail_service.queue(session, to="anna@example.org", subject="Hello", body="From the server")
+    settings = Settings(database_url=shared_engine.url.render_as_string(hide_password=False),
+                        secret_key=TEST_SECRET, smtp_host="127.0.0.1", smtp_port=smtp.port,
+                        mail_poll_seconds=0.05, _env_file=None)  # type: ignore[call-arg]
+    with TestClient(create_app(settings, engine=shared_engine)):  # starts the app's lifespan
+        deadline = time.monotonic() + 10
+        while not smtp.inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert [m["Subject"] for m in smtp.inbox.messages] == ["Hello"]
