@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.auth import passwords
 from app.auth.deps import OptionalUser
-from app.auth.models import LinkPurpose, SignInMethod
+from app.auth.models import LinkPurpose, SignInMethod, User
 from app.auth.sessions import sign_in, sign_out
 from app.db import id_of, utcnow
 from app.deps import SessionDep
@@ -28,10 +29,30 @@ def safe_next(request: Request, target: str | None) -> str:
     return request.app.url_path_for("my_cohorts")
 
 
-def link_builder(request: Request) -> Callable[[str], str]:
-    """The full address of a set-your-password link, for mails."""
+def link_builder(request: Request, route: str = "set_password_page") -> Callable[[str], str]:
+    """The full address of a mailed link (by default, set-your-password) for a secret."""
     base = request.app.state.settings.base_url.rstrip("/")
-    return lambda secret: base + str(request.app.url_path_for("set_password_page", token=secret))
+    return lambda secret: base + str(request.app.url_path_for(route, token=secret))
+
+
+def follow_password_link(
+    request: Request, db: Session, *, spend: Callable[[], User], welcome: str,
+    form: Callable[[str, int], Response],
+) -> Response:
+    """Every mailed link that sets a password: spend it, sign the person in and welcome them
+    (`welcome` has a {name}); a refusal shows the form again, or says the link is spent."""
+    def action() -> Response:
+        person = spend()
+        sign_in(request, db, user_id=id_of(person), method=SignInMethod.password)
+        flash(request, welcome.format(name=person.name))
+        return RedirectResponse(request.app.url_path_for("my_cohorts"), status_code=303)
+
+    def form_again(status: int, error: str) -> Response:
+        if status == passwords.LinkNotUsable.status_code:
+            return link_not_usable(request, error, status)
+        return form(error, status)
+
+    return submit_form(action, form_again)
 
 
 def login_page_response(request: Request, *, next: str | None = None, error: str | None = None,
@@ -130,16 +151,9 @@ def set_password(
     password: Annotated[str, Form()] = "",
     password_again: Annotated[str, Form()] = "",
 ) -> Response:
-    def action() -> Response:
-        person = passwords.set_password_with_link(db, secret=token, password=password,
-                                                  again=password_again, now=utcnow())
-        sign_in(request, db, user_id=id_of(person), method=SignInMethod.password)
-        flash(request, _("Your password is set. Welcome, {name}!").format(name=person.name))
-        return RedirectResponse(request.app.url_path_for("my_cohorts"), status_code=303)
-
-    def form_again(status: int, error: str) -> Response:
-        if status == passwords.LinkNotUsable.status_code:
-            return link_not_usable(request, error, status)
-        return _set_password_page(request, token, error=error, status_code=status)
-
-    return submit_form(action, form_again)
+    return follow_password_link(
+        request, db, welcome=_("Your password is set. Welcome, {name}!"),
+        spend=lambda: passwords.set_password_with_link(db, secret=token, password=password,
+                                                       again=password_again, now=utcnow()),
+        form=lambda error, status: _set_password_page(request, token, error=error,
+                                                      status_code=status))

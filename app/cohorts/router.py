@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -12,7 +11,13 @@ from fastapi.responses import RedirectResponse, Response
 from app.auth import passwords
 from app.auth.deps import OptionalUser
 from app.auth.models import LinkPurpose, SignInMethod
-from app.auth.router import link_builder, link_not_usable, safe_next, set_password_form
+from app.auth.router import (
+    follow_password_link,
+    link_builder,
+    link_not_usable,
+    safe_next,
+    set_password_form,
+)
 from app.auth.sessions import sign_in
 from app.cohorts import enrolment, invitations
 from app.cohorts import service as cohorts_service
@@ -129,17 +134,12 @@ def register(
     def action() -> Response:
         address = enrolment.register(db, opened=opened, name=name, email=email,
                                      organization=organization, now=utcnow(),
-                                     link_for=_confirm_link_builder(request))
+                                     link_for=link_builder(request, "confirm_page"))
         return _join_page(request, user, opened, sent_to=address)
 
     return submit_form(action, lambda status, error: _join_page(
         request, user, opened, status_code=status, error=error, name=name, email=email,
         organization=organization))
-
-
-def _confirm_link_builder(request: Request) -> Callable[[str], str]:
-    base = request.app.state.settings.base_url.rstrip("/")
-    return lambda secret: base + str(request.app.url_path_for("confirm_page", token=secret))
 
 
 def _confirm_form(request: Request, token: str, *, error: str | None = None,
@@ -165,16 +165,8 @@ def confirm_registration(
     request: Request, db: SessionDep, token: str,
     password: Annotated[str, Form()] = "", password_again: Annotated[str, Form()] = "",
 ) -> Response:
-    def action() -> Response:
-        person = enrolment.confirm(db, secret=token, password=password, again=password_again,
-                                   now=utcnow())
-        sign_in(request, db, user_id=id_of(person), method=SignInMethod.password)
-        flash(request, _("Your address is confirmed. Welcome, {name}!").format(name=person.name))
-        return RedirectResponse(request.app.url_path_for("my_cohorts"), status_code=303)
-
-    def form_again(status: int, error: str) -> Response:
-        if status == passwords.LinkNotUsable.status_code:
-            return link_not_usable(request, error, status)
-        return _confirm_form(request, token, error=error, status_code=status)
-
-    return submit_form(action, form_again)
+    return follow_password_link(
+        request, db, welcome=_("Your address is confirmed. Welcome, {name}!"),
+        spend=lambda: enrolment.confirm(db, secret=token, password=password,
+                                        again=password_again, now=utcnow()),
+        form=lambda error, status: _confirm_form(request, token, error=error, status_code=status))
