@@ -148,8 +148,8 @@ def create_app(
         return {"status": "ok"}
 
     _declare_bearer_tokens(app)
-    templating.register(url_path_for=app.url_path_for, filters={"role": role_label},
-                        words=WORDS)
+    app.state.url_paths = {}  # route paths templates asked for (app.templating)
+    templating.register(filters={"role": role_label}, words=WORDS)
     install_error_handlers(app)
     app.add_middleware(
         GuardedSessionMiddleware,

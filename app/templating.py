@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
 from app.config import ROOT
 from app.errors import DomainError
@@ -53,18 +53,42 @@ env.filters["datetime"] = _datetime
 env.globals["htmx_file"] = HTMX
 
 
-def register(*, url_path_for: Callable[..., Any], filters: dict[str, Callable[..., Any]],
-             words: dict[str, Any]) -> None:
-    """What templates may use from the app: route names, domain filters, the domain's enums.
-    The same for every app instance (routes and words do not change between them)."""
-    @lru_cache(maxsize=65_536)  # routes never change while the app runs; looking one up is slow
-    def path(name: str, params: tuple[tuple[str, Any], ...]) -> str:
-        return str(url_path_for(name, **dict(params)))
-
-    env.globals["url_for"] = lambda name, **params: path(name, tuple(sorted(params.items())))
-    env.globals["static"] = lambda file: path("static", (("path", file),))
+def register(*, filters: dict[str, Callable[..., Any]], words: dict[str, Any]) -> None:
+    """What templates may use from the app: domain filters and the domain's enums, the same for
+    every app instance. Route names are looked up in the app serving the request (`url_for`):
+    two apps in one process (a test's servers) may have different routes."""
     env.filters.update(filters)
     env.globals.update(words)
+
+
+_MAX_PATHS = 65_536
+
+
+def _path(request: Request, name: str, params: tuple[tuple[str, Any], ...]) -> str:
+    """A route's path in this request's app, remembered per app: routes never change while an
+    app runs, and looking one up walks every router."""
+    paths: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = request.app.state.url_paths
+    key = (name, params)
+    found = paths.get(key)
+    if found is None:
+        if len(paths) >= _MAX_PATHS:
+            paths.clear()
+        found = paths[key] = str(request.app.url_path_for(name, **dict(params)))
+    return found
+
+
+@pass_context
+def _url_for(context: Any, name: str, **params: Any) -> str:
+    return _path(context["request"], name, tuple(sorted(params.items())))
+
+
+@pass_context
+def _static(context: Any, file: str) -> str:
+    return _path(context["request"], "static", (("path", file),))
+
+
+env.globals["url_for"] = _url_for
+env.globals["static"] = _static
 
 
 def is_htmx(request: Request) -> bool:

@@ -29,7 +29,7 @@ async def my_things(request: Request, member: CohortMember, db: SessionDep) -> R
     overview = progress_service.my_things(db, member=member)
     return render(request, "progress/things.html", {"user": member.user, "member": member,
                                                     "overview": overview,
-                                                    "rows": row_renderer(member)})
+                                                    "rows": row_renderer(member, request)})
 
 
 def _thing_page(

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from threading import Lock
+from types import SimpleNamespace
 from typing import Any
 
 from markupsafe import Markup
+from starlette.requests import Request
 
 from app.cohorts.models import Member
 from app.progress.service import ThingView
@@ -20,15 +22,27 @@ from app.templating import env
 MAX_ROWS = 50_000  # far more than all rows of all current cohorts; a bound, not a tuning knob
 
 _rows: dict[tuple[Any, ...], Markup] = {}
+_macros: dict[int, Any] = {}  # the row macro per app (its links come from that app's routes)
 _lock = Lock()
 
 
-def row_renderer(member: Member) -> Callable[[list[ThingView]], Markup]:
+def _row_macro(request: Request) -> Any:
+    macro = _macros.get(id(request.app))
+    if macro is None:
+        # the template's url_for finds the app through a "request" in its context
+        module = env.get_template("progress/_thing_row.html").make_module(
+            {"request": SimpleNamespace(app=request.app)})
+        macro = _macros[id(request.app)] = module.row  # type: ignore[attr-defined]
+    return macro
+
+
+def row_renderer(member: Member, request: Request) -> Callable[[list[ThingView]], Markup]:
     """views -> their rows' HTML, for the My Things template of this member's cohort."""
     cohort, program = member.cohort, member.program
     show_status = member.is_participant
-    stamp = (program.id, program.updated_at, cohort.id, cohort.updated_at, show_status)
-    macro = env.get_template("progress/_thing_row.html").module.row  # type: ignore[attr-defined]
+    stamp = (id(request.app), program.id, program.updated_at, cohort.id, cohort.updated_at,
+             show_status)
+    macro = _row_macro(request)
 
     def render(view: ThingView) -> Markup:
         key = (*stamp, view.thing.key, view.status, view.is_waiting_for_trainer)

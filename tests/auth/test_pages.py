@@ -7,9 +7,13 @@ from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.db import SessionFactory
+from app.main import create_app
 from tests.fixtures.builders import ANNA, BRAM, load_standard
+from tests.fixtures.database import settings_for
 from tests.fixtures.people import csrf_from, sign_in
 
 THING = "/c/testcohort/things/intro"
@@ -91,3 +95,15 @@ def test_signing_in_as_someone_else_replaces_the_session(client: TestClient, db:
     sign_in(client, ANNA)
     sign_in(client, BRAM)
     assert client.get("/api/v1/me").json()["email"] == BRAM
+
+
+def test_two_apps_in_one_process_each_link_to_their_own_routes(
+    database_url: str, engine: Engine, sessions: SessionFactory
+) -> None:
+    """Templates look routes up in the app serving the request, not in the last app made."""
+    demo = create_app(settings_for(database_url), engine=engine, sessions=sessions)
+    plain = create_app(settings_for(database_url, demo=False), engine=engine, sessions=sessions)
+    with TestClient(plain) as without_demo, TestClient(demo) as with_demo:
+        assert without_demo.get("/login").status_code == 200
+        page = with_demo.get("/login")
+        assert page.status_code == 200 and 'href="/demo?next=' in page.text
