@@ -21,6 +21,8 @@ from app.cohorts import api as cohorts_api
 from app.cohorts import router as cohorts_router
 from app.cohorts.models import Enrolment, PostVisibility, Role, role_label
 from app.config import ROOT, Settings, get_settings
+from app.dashboards import api as dashboards_api
+from app.dashboards import router as dashboards_router
 from app.db import MAX_CONNECTIONS, SessionFactory, make_engine, session_factory
 from app.deps import request_rules
 from app.handlers import install_error_handlers
@@ -135,8 +137,10 @@ def create_app(
     pages(progress_router.router)
     api(cohorts_api.router)
     api(posts_api.router)
+    api(dashboards_api.router)
     for router in (pages_router.router, auth_router.router, cohorts_router.router,
-                   account_pages.router, sign_in_pages.router, outbox_pages.router):
+                   account_pages.router, sign_in_pages.router, outbox_pages.router,
+                   dashboards_router.router):
         pages(router)
     if settings.demo:
         pages(cohorts_router.demo_router)

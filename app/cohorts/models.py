@@ -144,6 +144,11 @@ class Member:
         return Role.trainer in self.roles
 
     @property
+    def is_staff(self) -> bool:
+        """A trainer or manager: sees the cohort's figures."""
+        return Role.trainer in self.roles or Role.manager in self.roles
+
+    @property
     def role(self) -> Role:
         """The first of the caller's roles (participant first when they hold several)."""
         return self.roles[0]

@@ -168,7 +168,7 @@ def _window(member: Member, thing: ThingFacts) -> Window:
 _windows: dict[tuple[object, ...], tuple[Window, ...]] = {}
 
 
-def _windows_of(member: Member, curriculum: programs_service.Curriculum) -> tuple[Window, ...]:
+def windows_of(member: Member, curriculum: programs_service.Curriculum) -> tuple[Window, ...]:
     """Every Thing's dates in the member's cohort, in programme order. They change only when
     the programme or the cohort is imported again, so they are kept under both stamps."""
     cohort = member.cohort
@@ -230,7 +230,7 @@ def my_things(session: Session, *, member: Member, now: datetime | None = None) 
     rows = session.connection().execute(_MY_COMPLETIONS, {"membership_id": member.membership.id})
     completions = {row[0]: CompletionRecord(*row) for row in rows}
     views = [_view(member, thing, completions.get(thing.id), now, window)
-             for thing, window in zip(curriculum.things, _windows_of(member, curriculum),
+             for thing, window in zip(curriculum.things, windows_of(member, curriculum),
                                       strict=True)]
     return MyThings(member=member, things=views,
                     sections=_sections(curriculum.themes, views),
@@ -378,7 +378,7 @@ def summaries_for(
         assert member.membership.id is not None and member.cohort.id is not None
         curriculum = curricula[member.program.id]
         views = [_view(member, thing, completions.get((member.membership.id, thing.id)), now, window)
-                 for thing, window in zip(curriculum.things, _windows_of(member, curriculum),
+                 for thing, window in zip(curriculum.things, windows_of(member, curriculum),
                                           strict=True)]
         summaries[member.cohort.id] = summarise(member.program, views)
     return summaries

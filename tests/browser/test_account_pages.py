@@ -33,7 +33,8 @@ def test_the_new_pages_pass_axe_and_fit_the_screen(
         _assert_no_axe_violations(tab, what)
         _assert_fits_the_screen(tab, what)
     sign_in(tab, TRAINER)
-    for path, what in (("/account", "my account"), (f"/c/{COHORT}/people", "people")):
+    for path, what in (("/account", "my account"), (f"/c/{COHORT}/people", "people"),
+                       (f"/c/{COHORT}/dashboard", "dashboard")):
         tab.goto(path)
         _assert_no_axe_violations(tab, what)
         _assert_fits_the_screen(tab, what)

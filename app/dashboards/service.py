@@ -1,0 +1,262 @@
+"""The figures of a cohort (DESIGN.md §6), computed in one place for the dashboard page, the
+API, the CSV export, the progress matrix and the list of who is behind.
+
+Set-based: the participants, their completions and their posts are three queries whatever the
+cohort's size; the rest is counting in memory.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import cast
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from app.auth.models import User
+from app.cohorts.models import CohortGroup, Member, Membership, Role, role_label
+from app.errors import Forbidden
+from app.i18n import _
+from app.posts.models import Post
+from app.programs import service as programs_service
+from app.programs.models import ThingFacts, ThingKind
+from app.programs.schedule import Window
+from app.progress import service as progress_service
+from app.progress.models import COUNTED, Approval, Completion
+
+SOON = timedelta(days=7)  # "soon due" in reminders
+
+
+class Cell(StrEnum):
+    """One participant's state for one Thing, as the matrix and the CSV show it."""
+
+    done = "done"
+    waiting = "waiting"  # done, waiting for the trainer's approval
+    returned = "returned"  # the trainer sent it back
+    overdue = "overdue"
+    open = "open"
+    locked = "locked"
+
+
+def require_staff(member: Member) -> None:
+    """Dashboards are for the cohort's trainers and managers (and site admins)."""
+    if not member.is_staff:
+        roles = ", ".join(role_label(r) for r in member.roles)
+        raise Forbidden(_("Only this cohort's trainers and managers see its figures; you are "
+                          "{roles} in it.").format(roles=roles))
+
+
+@dataclass
+class ParticipantFigures:
+    membership_id: int
+    email: str
+    name: str
+    organization: str | None
+    group: str | None
+    must_done: int = 0  # counted toward the rule (approved where approval is needed)
+    can_done: int = 0
+    completed: bool = False
+    started: bool = False
+    overdue: list[ThingFacts] = field(default_factory=list)  # must-do Things past due, not done
+    last_activity: datetime | None = None
+    cells: list[Cell] = field(default_factory=list)  # per Thing, in programme order
+
+
+@dataclass(frozen=True)
+class OrganizationFigures:
+    organization: str | None
+    participants: int
+    started: int
+    completed: int
+
+
+@dataclass(frozen=True)
+class ThingFigures:
+    thing: ThingFacts
+    done: int  # participants for whom it is done (waiting for approval included)
+
+    @property
+    def key(self) -> str:
+        return self.thing.key
+
+    @property
+    def title(self) -> str:
+        return self.thing.title
+
+    @property
+    def kind(self) -> ThingKind:
+        return self.thing.kind
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    week: date  # the Monday the week starts, in the cohort's time zone
+    completions: int
+
+
+@dataclass
+class Dashboard:
+    member: Member
+    things: tuple[ThingFacts, ...]
+    windows: tuple[Window, ...]
+    people: list[ParticipantFigures]
+    by_organization: list[OrganizationFigures]
+    by_thing: list[ThingFigures]
+    by_week: list[WeekFigures]
+    now: datetime
+
+    @property
+    def participants(self) -> int:
+        return len(self.people)
+
+    @property
+    def started(self) -> int:
+        return sum(p.started for p in self.people)
+
+    @property
+    def completed(self) -> int:
+        return sum(p.completed for p in self.people)
+
+    @property
+    def completion_rate(self) -> float:
+        return self.completed / self.participants if self.people else 0.0
+
+    @property
+    def overdue(self) -> int:
+        return sum(bool(p.overdue) for p in self.people)
+
+    @property
+    def benchmark(self) -> float:
+        return self.member.cohort.benchmark
+
+    @property
+    def points_below_benchmark(self) -> int:
+        """How many percentage points the completion rate is below the benchmark (0: not)."""
+        return max(0, round((self.benchmark - self.completion_rate) * 100))
+
+    @property
+    def behind(self) -> list[ParticipantFigures]:
+        """Who has must-do Things past due: most overdue first, then by name."""
+        return sorted((p for p in self.people if p.overdue), key=lambda p: (-len(p.overdue), p.name))
+
+
+_PARTICIPANTS = (
+    sa.select(col(Membership.id), col(User.email), col(User.name), col(Membership.organization),
+              col(CohortGroup.name))
+    .join(User, col(User.id) == col(Membership.user_id))
+    .outerjoin(CohortGroup, col(CohortGroup.id) == col(Membership.group_id))
+    .where(col(Membership.cohort_id) == sa.bindparam("cohort_id"),
+           col(Membership.role) == Role.participant, col(Membership.is_active))
+    .order_by(col(User.name), col(Membership.id))
+)
+_IN_COHORT = (sa.select(col(Membership.id)).where(
+    col(Membership.cohort_id) == sa.bindparam("cohort_id"), col(Membership.role) == Role.participant,
+    col(Membership.is_active)))
+_COMPLETIONS = sa.select(col(Completion.membership_id), col(Completion.thing_id),
+                         col(Completion.approval), col(Completion.completed_at)).where(
+    col(Completion.membership_id).in_(_IN_COHORT.scalar_subquery()))
+_LAST_POSTS = (sa.select(col(Post.author_id), sa.func.max(col(Post.created_at)))
+               .where(col(Post.cohort_id) == sa.bindparam("cohort_id"))
+               .group_by(col(Post.author_id)))
+
+
+def _cell(window: Window, approval: Approval | None, now: datetime) -> Cell:
+    if approval is not None:
+        return {Approval.pending: Cell.waiting, Approval.rejected: Cell.returned}.get(approval, Cell.done)
+    if window.opens_at is not None and now < window.opens_at:
+        return Cell.locked
+    if window.due_at is not None and now >= window.due_at:
+        return Cell.overdue
+    return Cell.open
+
+
+def dashboard(session: Session, *, member: Member, now: datetime | None = None,
+              with_cells: bool = False) -> Dashboard:
+    """Every figure of the member's cohort, as of `now`."""
+    require_staff(member)
+    now = now or datetime.now(UTC)
+    cohort, program = member.cohort, member.program
+    curriculum = programs_service.curriculum(session, program=program)
+    things, windows = curriculum.things, progress_service.windows_of(member, curriculum)
+    index = {thing.id: i for i, thing in enumerate(things)}
+    params = {"cohort_id": cohort.id}
+    connection = session.connection()
+    people = [ParticipantFigures(membership_id=cast(int, row[0]), email=row[1], name=row[2],
+                                 organization=row[3], group=row[4])
+              for row in connection.execute(_PARTICIPANTS, params)]
+    by_id = {p.membership_id: p for p in people}
+    approvals: dict[int, list[Approval | None]] = {p.membership_id: [None] * len(things)
+                                                   for p in people}
+    zone = ZoneInfo(cohort.timezone)
+    weeks: Counter[date] = Counter()
+    for membership_id, thing_id, stored, completed_at in connection.execute(_COMPLETIONS, params):
+        position = index.get(thing_id)
+        person = by_id.get(membership_id)
+        if position is None or person is None:
+            continue  # an archived Thing's completion: kept, but not counted
+        approval = Approval(stored)
+        approvals[membership_id][position] = approval
+        if approval != Approval.rejected:
+            local = completed_at.astimezone(zone).date()
+            weeks[local - timedelta(days=local.weekday())] += 1
+            if person.last_activity is None or completed_at > person.last_activity:
+                person.last_activity = completed_at
+    for author_id, last_post in connection.execute(_LAST_POSTS, params):
+        person = by_id.get(author_id)
+        if person is not None:
+            person.started = True
+            if person.last_activity is None or last_post > person.last_activity:
+                person.last_activity = last_post
+
+    must_needed = (sum(t.kind == ThingKind.must for t in things)
+                   if program.completion_must is None else program.completion_must)
+    done_per_thing = [0] * len(things)
+    past_due = [w.due_at is not None and now >= w.due_at for w in windows]
+    for person in people:
+        row = approvals[person.membership_id]
+        for position, (thing, state) in enumerate(zip(things, row, strict=True)):
+            is_done = state is not None and state != Approval.rejected
+            if is_done:
+                done_per_thing[position] += 1
+                person.started = True
+            if state in COUNTED:
+                if thing.kind == ThingKind.must:
+                    person.must_done += 1
+                elif thing.kind == ThingKind.can:
+                    person.can_done += 1
+            if not is_done and thing.kind == ThingKind.must and past_due[position]:
+                person.overdue.append(thing)
+        person.completed = person.must_done >= must_needed and person.can_done >= program.completion_can
+        if with_cells:
+            person.cells = [_cell(w, a, now) for w, a in zip(windows, row, strict=True)]
+
+    return Dashboard(
+        member=member, things=things, windows=windows, people=people, now=now,
+        by_organization=_by_organization(people),
+        by_thing=[ThingFigures(thing=t, done=d) for t, d in zip(things, done_per_thing, strict=True)],
+        by_week=_by_week(weeks, cohort.starts_on, min(cohort.ends_on, now.astimezone(zone).date())),
+    )
+
+
+def _by_organization(people: list[ParticipantFigures]) -> list[OrganizationFigures]:
+    groups: dict[str | None, list[ParticipantFigures]] = {}
+    for person in people:
+        groups.setdefault(person.organization, []).append(person)
+    return [OrganizationFigures(organization=org, participants=len(members),
+                                started=sum(p.started for p in members),
+                                completed=sum(p.completed for p in members))
+            for org, members in sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))]
+
+
+def _by_week(weeks: Counter[date], starts: date, until: date) -> list[WeekFigures]:
+    """Completions per week from the cohort's first week to this one (or its last)."""
+    first = starts - timedelta(days=starts.weekday())
+    result, week = [], first
+    while week <= max(until, first):
+        result.append(WeekFigures(week=week, completions=weeks.get(week, 0)))
+        week += timedelta(days=7)
+    return result
