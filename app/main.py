@@ -35,7 +35,7 @@ from app.posts import api as posts_api
 from app.programs.models import Evidence, ThingKind
 from app.progress import api as progress_api
 from app.progress import router as progress_router
-from app.progress.models import Approval, ThingStatus
+from app.progress.models import Approval, Decision, ThingStatus
 from app.schemas import problems
 from app.security import GuardedSessionMiddleware, SecurityHeaders
 
@@ -43,7 +43,7 @@ SESSION_COOKIE = "ting_session"
 
 # The domain's words, for templates to compare with (`view.status == ThingStatus.done`).
 WORDS = {enum.__name__: enum for enum in (
-    ThingKind, Evidence, ThingStatus, Approval, Role, PostVisibility, Enrolment)}
+    ThingKind, Evidence, ThingStatus, Approval, Role, PostVisibility, Enrolment, Decision)}
 
 
 class ConcurrencyLimit:

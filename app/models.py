@@ -5,11 +5,12 @@ from app.cohorts.models import Cohort, CohortGroup, Membership
 from app.mail.models import OutboxMail
 from app.posts.models import Post
 from app.programs.models import Program, Theme, Thing
-from app.progress.models import Completion
+from app.progress.models import ApprovalDecision, Completion
 
 __all__ = [
     "AccountLink",
     "ApiToken",
+    "ApprovalDecision",
     "BrowserSession",
     "Cohort",
     "CohortGroup",

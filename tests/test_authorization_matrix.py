@@ -56,6 +56,11 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/c/{cohort}/dashboard"):                           (303, 403, 404, 200, 200, 200),
     ("GET", "/api/v1/cohorts/{cohort}/dashboard"):              (401, 403, 404, 200, 200, 200),
     ("GET", "/api/v1/cohorts/{cohort}/dashboard.csv"):          (401, 403, 404, 200, 200, 200),
+    ("GET", "/c/{cohort}/signoff"):                             (303, 403, 404, 200, 403, 200),
+    # nothing waits with that id in this cohort: trainers are told so
+    ("POST", "/c/{cohort}/signoff/{completion_id}"):            (303, 403, 404, 404, 403, 404),
+    ("GET", "/api/v1/cohorts/{cohort}/signoff"):                (401, 403, 404, 200, 403, 200),
+    ("PUT", "/api/v1/cohorts/{cohort}/signoff/{completion_id}"): (401, 403, 404, 404, 403, 404),
     ("GET", "/c/{cohort}"):                                     (303, 303, 404, 303, 303, 303),
     ("GET", "/c/{cohort}/things"):                              (303, 200, 404, 200, 200, 200),
     ("GET", "/c/{cohort}/things/{key}"):                        (303, 200, 404, 200, 200, 200),
@@ -73,9 +78,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/api/v1/posts/{post_id}"):                         (401, 200, 404, 200, 200, 200),
 }
 ENOUGH_WORDS = "one two three four five six"
-FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS}
+FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS, "decision": "approve"}
 JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"body": ENOUGH_WORDS},
-               "/completion": {}}
+               "/completion": {}, "{completion_id}": {"decision": "approve"}}
 
 _table_app = create_app(Settings(database_url="sqlite://", secret_key=TEST_SECRET, demo=True,
                                  _env_file=None))  # type: ignore[call-arg]
@@ -98,7 +103,8 @@ def test_each_role_gets_the_expected_answer(
     anna_token, _plain = auth_service.issue_token(db, user_id=anna.user.id, name="anna's")
     db.commit()
     values = {"cohort": "testcohort", "key": "intro", "post_id": str(post.id),
-              "token_id": str(anna_token.id), "provider": "nonesuch", "token": "nonesuch"}
+              "token_id": str(anna_token.id), "provider": "nonesuch", "token": "nonesuch",
+              "completion_id": "999"}
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
     got = []
     for role in ROLES:

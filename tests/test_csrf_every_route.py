@@ -24,12 +24,19 @@ UNSAFE = sorted((method, info.path) for info in api_routes(_table_app)
                 for method in info.methods & UNSAFE_METHODS)
 # Real values for path parameters, so a request would otherwise reach the route's work.
 PATH_VALUES = {"cohort": "testcohort", "key": "reflect", "token_id": "1", "post_id": "1",
-               "token": "nonesuch"}
+               "token": "nonesuch", "completion_id": "1"}
 REFUSAL = "This form has expired or did not come from Ting"
 
 
 def concrete(path: str) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES[m.group(1)], path)
+
+
+def test_every_route_has_a_name_of_its_own() -> None:
+    """Templates and redirects find routes by name: two routes with one name would send a
+    form to the wrong one."""
+    names = [info.route.name for info in api_routes(_table_app)]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
 
 
 def test_the_route_table_has_the_unsafe_routes_this_test_knows_of() -> None:

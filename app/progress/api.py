@@ -2,10 +2,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from app.cohorts.deps import CohortParticipant
-from app.deps import SessionDep
+from app.cohorts.deps import CohortMember, CohortParticipant
+from app.deps import RowId, SessionDep
+from app.progress import review
 from app.progress import service as progress_service
-from app.progress.schemas import THING_LIST, CompletionIn, CompletionPublic, ThingPublic
+from app.progress.schemas import (
+    THING_LIST,
+    CompletionIn,
+    CompletionPublic,
+    DecisionIn,
+    DecisionPublic,
+    SignoffItemPublic,
+    ThingPublic,
+)
 from app.schemas import problems
 
 router = APIRouter(tags=["things"])
@@ -46,3 +55,21 @@ def undo(key: str, member: CohortParticipant, db: SessionDep) -> Response:
     """Take back "done"; the reflection stays."""
     progress_service.undo_completion(db, member=member, key=key)
     return Response(status_code=204)
+
+
+@router.get("/cohorts/{cohort}/signoff", response_model=list[SignoffItemPublic],
+            tags=["sign-off"], responses=problems(403, 404))
+def list_signoff(member: CohortMember, db: SessionDep) -> list[SignoffItemPublic]:
+    """Completions waiting for a trainer's sign-off, oldest first (trainers)."""
+    return [SignoffItemPublic.model_validate(item) for item in review.queue(db, member=member)]
+
+
+@router.put("/cohorts/{cohort}/signoff/{completion_id}", response_model=DecisionPublic,
+            tags=["sign-off"],
+            responses=problems(403, 404, 409, _409="It was decided already."))
+def put_signoff_decision(completion_id: RowId, body: DecisionIn, member: CohortMember,
+                   db: SessionDep) -> DecisionPublic:
+    """Approve, or send back with a comment saying what is missing (trainers)."""
+    completion = review.decide(db, member=member, completion_id=completion_id,
+                               decision=body.decision, comment=body.comment)
+    return DecisionPublic.model_validate(completion)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
@@ -68,3 +68,24 @@ class CompletionRecord:
 
 # What a ThingView holds: the row itself where it may change, the record where it is only read.
 CompletionLike = Completion | CompletionRecord
+
+
+class Decision(StrEnum):
+    approve = "approve"
+    send_back = "send_back"
+
+
+class ApprovalDecision(SQLModel, table=True):
+    """A trainer's decision on evidence, kept for the record (a completion may be undone and
+    done again; its history stays)."""
+
+    __tablename__ = "approval_decisions"
+    __table_args__ = (enum_check("decision", Decision),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    membership_id: int = Field(foreign_key="memberships.id", index=True)
+    thing_id: int = Field(foreign_key="things.id")
+    decision: Decision = Field(sa_type=StrEnumType(Decision, 10))
+    comment: str | None = Field(default=None, sa_type=Text)
+    decided_by_id: int = Field(foreign_key="users.id")
+    decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

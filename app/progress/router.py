@@ -11,10 +11,13 @@ from sqlmodel import Session
 
 from app.cohorts.deps import CohortMember
 from app.cohorts.models import Member
-from app.deps import SessionDep
+from app.db import id_of
+from app.deps import RowId, SessionDep
 from app.i18n import _
 from app.posts import service as posts_service
+from app.progress import review
 from app.progress import service as progress_service
+from app.progress.models import Decision
 from app.progress.rows import row_renderer
 from app.security import flash
 from app.templating import is_htmx, render, submit_form
@@ -42,12 +45,14 @@ def _thing_page(
     view = progress_service.thing_view(db, member=member, key=key)
     reflection = (posts_service.reflection_for(db, member=member, thing=view.thing)
                   if member.is_participant else None)
+    decisions = (review.history(db, membership_id=id_of(member.membership), thing_id=view.thing.id)
+                 if member.is_participant and view.needs_approval else [])
     context = {
         "user": member.user, "member": member, "view": view,
         "reflection_text": reflection_text if reflection_text is not None
         else (reflection.body if reflection else ""),
         "evidence_url": evidence_url if evidence_url is not None else view.evidence_url or "",
-        "error": error, "notice": notice,
+        "error": error, "notice": notice, "decisions": decisions,
     }
     block = "completion" if is_htmx(request) else None
     return render(request, "progress/thing.html", context, status_code=status_code, block=block)
@@ -109,3 +114,38 @@ def undo_done(request: Request, key: str, member: CohortMember, db: SessionDep) 
         progress_service.undo_completion(db, member=member, key=key)
 
     return _form(request, db, member, key, action=action, notice=_("No longer marked done."))
+
+
+# -- signing off evidence (trainers) ----------------------------------------------------------
+
+def _signoff_page(request: Request, db: Session, member: Member, *, status_code: int = 200,
+                  error: str | None = None, failed_id: int | None = None,
+                  comment: str = "") -> Response:
+    items = review.queue(db, member=member)
+    return render(request, "progress/signoff.html",
+                  {"user": member.user, "member": member, "cohort": member.cohort, "items": items,
+                   "error": error, "failed_id": failed_id, "comment": comment},
+                  status_code=status_code)
+
+
+@router.get("/c/{cohort}/signoff")
+def signoff_page(request: Request, member: CohortMember, db: SessionDep) -> Response:
+    return _signoff_page(request, db, member)
+
+
+@router.post("/c/{cohort}/signoff/{completion_id}")
+def decide_signoff(
+    request: Request, completion_id: RowId, member: CohortMember, db: SessionDep,
+    decision: Annotated[Decision, Form()], comment: TextField = None,
+) -> Response:
+    def action() -> Response:
+        review.decide(db, member=member, completion_id=completion_id, decision=decision,
+                      comment=comment)
+        flash(request, _("Approved: it counts now.") if decision == Decision.approve
+              else _("Sent back with your comment."))
+        return RedirectResponse(request.app.url_path_for("signoff_page", cohort=member.cohort.key),
+                                status_code=303)
+
+    return submit_form(action, lambda status, error: _signoff_page(
+        request, db, member, status_code=status, error=error, failed_id=completion_id,
+        comment=comment or ""))

@@ -45,7 +45,7 @@ def row_renderer(member: Member, request: Request) -> Callable[[list[ThingView]]
     macro = _row_macro(request)
 
     def render(view: ThingView) -> Markup:
-        key = (*stamp, view.thing.key, view.status, view.is_waiting_for_trainer)
+        key = (*stamp, view.thing.key, view.status, view.is_waiting_for_trainer, view.is_returned)
         html = _rows.get(key)
         if html is None:
             html = Markup(str(macro(view, cohort.key, show_status)).strip())

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from pydantic import AliasPath, BaseModel, ConfigDict, Field, TypeAdapter
 
-from app.limits import URL_CHARS
+from app.limits import POST_BODY_CHARS, URL_CHARS
 from app.programs.models import Evidence, ThingKind
-from app.progress.models import Approval, ThingStatus
+from app.progress.models import Approval, Decision, ThingStatus
 from app.schemas import STORABLE_TEXT, Input
 
 
@@ -52,3 +52,32 @@ class CompletionPublic(BaseModel):
 
 
 THING_LIST = TypeAdapter(list[ThingPublic])
+
+
+class SignoffItemPublic(BaseModel):
+    """A completion waiting for a trainer's sign-off."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    thing: str = Field(validation_alias=AliasPath("thing", "key"))
+    title: str = Field(validation_alias=AliasPath("thing", "title"))
+    participant: str = Field(validation_alias=AliasPath("participant", "name"))
+    email: str = Field(validation_alias=AliasPath("participant", "email"))
+    completed_at: datetime = Field(validation_alias=AliasPath("completion", "completed_at"))
+    evidence_url: str | None = Field(validation_alias=AliasPath("completion", "evidence_url"))
+    reflection: str | None
+
+
+class DecisionIn(Input):
+    decision: Decision
+    comment: str | None = Field(default=None, max_length=POST_BODY_CHARS, pattern=STORABLE_TEXT,
+                                description="Required when sending back: what is missing.")
+
+
+class DecisionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    approval: Approval
+    reviewed_at: datetime | None

@@ -1,0 +1,130 @@
+"""Signing off evidence: a trainer approves a completion of an `evidence: approval` Thing, or
+sends it back with a comment. Only approved ones count toward the completion rule; every
+decision is kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+
+from app.auth.models import User
+from app.cohorts.models import Member, Membership, Role
+from app.db import id_of
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.i18n import _
+from app.limits import POST_BODY_CHARS
+from app.posts.models import Post
+from app.programs import service as programs_service
+from app.programs.models import ThingFacts
+from app.progress.models import Approval, ApprovalDecision, Completion, Decision
+
+
+def require_trainer(member: Member) -> None:
+    if not member.is_trainer:
+        raise Forbidden(_("Only this cohort's trainers sign off evidence."))
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    completion: Completion
+    thing: ThingFacts
+    participant: User
+    reflection: str | None  # the participant's latest reflection on the Thing (trainers read it)
+
+    @property
+    def id(self) -> int:
+        return id_of(self.completion)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    decision: Decision
+    comment: str | None
+    decided_at: datetime
+    decided_by: str  # the trainer's name
+
+
+def queue(session: Session, *, member: Member) -> list[QueueItem]:
+    """Completions waiting for a trainer in this cohort, oldest first."""
+    require_trainer(member)
+    things = {t.id: t for t in programs_service.curriculum(session, program=member.program).things}
+    rows = session.exec(
+        select(Completion, User)
+        .join(Membership, col(Membership.id) == col(Completion.membership_id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(Membership.cohort_id == member.cohort.id, col(Membership.is_active),
+               Membership.role == Role.participant, Completion.approval == Approval.pending)
+        .order_by(col(Completion.completed_at), col(Completion.id))
+    ).all()
+    pending = [(c, u) for c, u in rows if c.thing_id in things]
+    reflections = _latest_reflections(session, [(c.membership_id, c.thing_id) for c, _u in pending])
+    return [QueueItem(completion=c, thing=things[c.thing_id], participant=u,
+                      reflection=reflections.get((c.membership_id, c.thing_id)))
+            for c, u in pending]
+
+
+def _latest_reflections(session: Session, pairs: list[tuple[int, int | None]]) -> dict[tuple[int, int], str]:
+    if not pairs:
+        return {}
+    posts = session.exec(
+        select(Post).where(col(Post.author_id).in_({m for m, _t in pairs}),
+                           col(Post.thing_id).in_({t for _m, t in pairs if t is not None}))
+        .order_by(col(Post.updated_at), col(Post.id))
+    ).all()
+    wanted = set(pairs)
+    latest: dict[tuple[int, int], str] = {}
+    for post in posts:  # later posts overwrite earlier ones
+        key = (post.author_id, post.thing_id)
+        if key in wanted and post.thing_id is not None:
+            latest[(post.author_id, post.thing_id)] = post.body
+    return latest
+
+
+def decide(
+    session: Session, *, member: Member, completion_id: int, decision: Decision,
+    comment: str | None = None, now: datetime | None = None,
+) -> Completion:
+    """Approve a waiting completion, or send it back with a comment saying what is missing."""
+    require_trainer(member)
+    now = now or datetime.now(UTC)
+    row = session.exec(
+        select(Completion, Membership)
+        .join(Membership, col(Membership.id) == col(Completion.membership_id))
+        .where(Completion.id == completion_id, Membership.cohort_id == member.cohort.id)
+    ).first()
+    if row is None:
+        raise NotFound(_("Nothing waiting for sign-off with id {id} in this cohort.")
+                       .format(id=completion_id))
+    completion, _membership = row
+    text = (comment or "").strip() or None
+    if text is not None and len(text) > POST_BODY_CHARS:
+        raise InvalidInput(_("A comment can be at most {count} characters long.")
+                           .format(count=POST_BODY_CHARS))
+    if completion.approval != Approval.pending:
+        raise Conflict(_("This was decided already; it is no longer waiting for sign-off."))
+    if decision == Decision.send_back and text is None:
+        raise InvalidInput(_("Say what is missing when you send it back: the participant reads "
+                             "your comment."))
+    completion.approval = Approval.approved if decision == Decision.approve else Approval.rejected
+    completion.reviewed_by_id = id_of(member.user)
+    completion.reviewed_at = now
+    session.add(completion)
+    session.add(ApprovalDecision(membership_id=completion.membership_id,
+                                 thing_id=completion.thing_id, decision=decision, comment=text,
+                                 decided_by_id=id_of(member.user), decided_at=now))
+    session.flush()
+    return completion
+
+
+def history(session: Session, *, membership_id: int, thing_id: int) -> list[HistoryEntry]:
+    """Every decision on one participant's Thing, newest first."""
+    rows = session.exec(
+        select(ApprovalDecision, User.name).join(User, col(User.id) == col(ApprovalDecision.decided_by_id))
+        .where(ApprovalDecision.membership_id == membership_id,
+               ApprovalDecision.thing_id == thing_id)
+        .order_by(col(ApprovalDecision.decided_at).desc(), col(ApprovalDecision.id).desc())
+    ).all()
+    return [HistoryEntry(decision=d.decision, comment=d.comment, decided_at=d.decided_at,
+                         decided_by=name) for d, name in rows]
