@@ -21,9 +21,12 @@ from app import db as ting_db
 from app.auth import router as auth_router
 from app.auth import service as auth_service
 from app.cohorts import invitations
+from app.cohorts import service as cohorts_service
 from app.config import ConfigurationError, Settings, get_settings
+from app.dashboards import reminders
 from app.demo import DemoError, foreign_cohorts, is_empty, load_demo
 from app.errors import DomainError
+from app.progress import router as progress_router
 from app.sync import service as sync_service
 from app.sync.cohorts import ProgramFacts
 from app.sync.validate import Bundle, LookupProgram, validate_paths
@@ -208,6 +211,36 @@ def invite(emails: Annotated[list[str], typer.Argument(help="Addresses of roster
          "also mailed through the outbox):")
     for line in lines:
         typer.echo(line)
+
+
+@cli.command()
+def remind(
+    cohort: Annotated[str, typer.Argument(help="The cohort's id.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say who would be reminded; "
+                                          "send nothing.")] = False,
+) -> None:
+    """Mail each participant who is behind a list of their overdue and soon-due Things (at
+    most one reminder a day each, however often this runs)."""
+    settings = get_settings()
+    engine = _ready_engine(settings)
+    base = settings.base_url.rstrip("/")
+
+    def link_for(key: str) -> str:
+        return base + str(progress_router.router.url_path_for("thing_page", cohort=cohort, key=key))
+
+    try:
+        with ting_db.unit_of_work(engine, commit=not dry_run) as session:
+            member = cohorts_service.system_member(session, cohort_key=cohort)
+            sent = reminders.remind(session, member=member, link_for=link_for, dry_run=dry_run)
+            lines = [(r.person.email, r.sent, len(r.overdue), len(r.soon)) for r in sent]
+    except DomainError as exc:
+        _err(exc.detail)
+        raise typer.Exit(1) from None
+    for email, was_sent, overdue, soon in lines:
+        state = "would remind" if dry_run else ("reminded" if was_sent else "reminded today already")
+        typer.echo(f"{email}\t{state}\t{overdue} overdue, {soon} due soon")
+    if not lines:
+        _err("Nobody is behind: no reminders.")
 
 
 @admin_cli.command("create")

@@ -2,6 +2,7 @@
 
 from app.auth.models import AccountLink, ApiToken, BrowserSession, SignInFailure, User
 from app.cohorts.models import Cohort, CohortGroup, Membership
+from app.dashboards.models import ReminderSent
 from app.mail.models import OutboxMail
 from app.posts.models import Post
 from app.programs.models import Program, Theme, Thing
@@ -19,6 +20,7 @@ __all__ = [
     "OutboxMail",
     "Post",
     "Program",
+    "ReminderSent",
     "SignInFailure",
     "Theme",
     "Thing",

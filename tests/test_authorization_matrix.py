@@ -62,6 +62,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/api/v1/cohorts/{cohort}/signoff"):                (401, 403, 404, 200, 403, 200),
     ("PUT", "/api/v1/cohorts/{cohort}/signoff/{completion_id}"): (401, 403, 404, 404, 403, 404),
     ("GET", "/c/{cohort}"):                                     (303, 303, 404, 303, 303, 303),
+    ("GET", "/c/{cohort}/desk"):                                (303, 403, 404, 200, 403, 200),
+    ("POST", "/c/{cohort}/reminders"):                          (303, 403, 404, 303, 403, 303),
     ("GET", "/c/{cohort}/things"):                              (303, 200, 404, 200, 200, 200),
     ("GET", "/c/{cohort}/things/{key}"):                        (303, 200, 404, 200, 200, 200),
     ("POST", "/c/{cohort}/things/{key}/reflection"):            (303, 303, 404, 403, 403, 403),

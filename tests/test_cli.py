@@ -7,7 +7,7 @@ import re
 import sqlite3
 import subprocess
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -379,3 +379,27 @@ def test_invite_refuses_someone_on_no_roster_and_invites_nobody(ting: Ting, yaml
     assert result.returncode == 1
     assert "nobody@example.org is not on any cohort's list" in result.stderr
     assert ting.count("outbox_mails") == 0
+
+
+# -- remind ---------------------------------------------------------------------------------
+
+def test_remind_mails_who_is_behind_once_a_day_and_a_dry_run_sends_nothing(
+    ting: Ting, tmp_path: Path
+) -> None:
+    (tmp_path / "set").mkdir()
+    (tmp_path / "set" / "program.yaml").write_text(PROGRAM)
+    (tmp_path / "set" / "cohort.yaml").write_text(
+        cohort_yaml(starts=date.today() - timedelta(weeks=3)))
+    assert ting("import", tmp_path / "set").returncode == 0, "import"
+    dry = ting("remind", "testcohort", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "anna@example.org\twould remind\t2 overdue" in dry.stdout
+    assert ting.count("outbox_mails") == 0
+    real = ting("remind", "testcohort")
+    assert "anna@example.org\treminded\t" in real.stdout
+    assert ting.count("outbox_mails") == 2
+    again = ting("remind", "testcohort")
+    assert "reminded today already" in again.stdout
+    assert ting.count("outbox_mails") == 2
+    unknown = ting("remind", "nonesuch")
+    assert unknown.returncode == 1 and "No cohort 'nonesuch' in Ting." in unknown.stderr

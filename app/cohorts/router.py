@@ -34,7 +34,11 @@ demo_router = APIRouter()
 
 @router.get("/c/{cohort}")
 def cohort_home(request: Request, member: CohortMember) -> Response:
-    return RedirectResponse(request.app.url_path_for("my_things", cohort=member.cohort.key),
+    """Where each role lands in a cohort: participants on their Things, trainers at their desk,
+    managers on the dashboard."""
+    page = ("my_things" if member.is_participant else "trainer_desk" if member.is_trainer
+            else "dashboard_page")
+    return RedirectResponse(request.app.url_path_for(page, cohort=member.cohort.key),
                             status_code=303)
 
 

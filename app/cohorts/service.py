@@ -112,6 +112,19 @@ def admin_member(session: Session, *, user: User, cohort_key: str) -> Member:
                   roles=[Role.trainer, Role.manager], is_admin_view=True)
 
 
+def system_member(session: Session, *, cohort_key: str) -> Member:
+    """Ting itself inside a cohort, for commands run by whoever runs the server (a scheduled
+    `ting remind`): it acts as the cohort's trainers do."""
+    row = session.exec(select(Cohort, Program).join(Program, col(Program.id) == col(Cohort.program_id))
+                       .where(Cohort.key == cohort_key)).first()
+    if row is None:
+        raise NotFound(_("No cohort '{key}' in Ting.").format(key=cohort_key))
+    cohort, program = row
+    return Member(user=PersonFacts(id=0, email="", name="Ting"), cohort=cohort, program=program,
+                  membership=admin_membership(id_of(cohort)), roles=[Role.trainer, Role.manager],
+                  is_admin_view=True)
+
+
 def my_cohorts(session: Session, *, user: User) -> list[Member]:
     """Every cohort the caller is active in, newest first, one entry per cohort (for a site
     admin, every cohort)."""

@@ -25,7 +25,7 @@ def test_my_cohorts_lists_the_cohort_with_my_progress(client: TestClient, db: Se
     sign_in(client, ANNA)
     page = client.get("/cohorts")
     assert page.status_code == 200
-    assert '<a href="/c/testcohort/things">Cohort testcohort</a>' in page.text
+    assert '<a href="/c/testcohort">Cohort testcohort</a>' in page.text
     assert "Test programme" in page.text
     assert "participant" in page.text
     assert "0 of 2 must-do done" in page.text
@@ -63,12 +63,12 @@ def test_a_participant_does_not_see_other_cohorts(client: TestClient, db: Sessio
     assert "Cohort other" not in page
 
 
-def test_the_cohort_address_leads_to_my_things(client: TestClient, db: Session) -> None:
+def test_the_cohort_address_leads_a_manager_to_the_dashboard(client: TestClient, db: Session) -> None:
     load_standard(db)
     sign_in(client, MANAGER)
     response = client.get("/c/testcohort")
     assert response.status_code == 303
-    assert response.headers["location"] == "/c/testcohort/things"
+    assert response.headers["location"] == "/c/testcohort/dashboard"
 
 
 def test_a_site_admin_sees_every_cohort_as_its_trainers_do(client: TestClient, db: Session) -> None:
