@@ -23,6 +23,7 @@ from app.cohorts.models import Enrolment, PostVisibility, Role, role_label
 from app.config import ROOT, Settings, get_settings
 from app.dashboards import api as dashboards_api
 from app.dashboards import router as dashboards_router
+from app.dashboards.service import Cell
 from app.db import MAX_CONNECTIONS, SessionFactory, make_engine, session_factory
 from app.deps import request_rules
 from app.handlers import install_error_handlers
@@ -43,7 +44,7 @@ SESSION_COOKIE = "ting_session"
 
 # The domain's words, for templates to compare with (`view.status == ThingStatus.done`).
 WORDS = {enum.__name__: enum for enum in (
-    ThingKind, Evidence, ThingStatus, Approval, Role, PostVisibility, Enrolment, Decision)}
+    ThingKind, Evidence, ThingStatus, Approval, Role, PostVisibility, Enrolment, Decision, Cell)}
 
 
 class ConcurrencyLimit:

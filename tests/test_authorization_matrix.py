@@ -62,6 +62,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/api/v1/cohorts/{cohort}/signoff"):                (401, 403, 404, 200, 403, 200),
     ("PUT", "/api/v1/cohorts/{cohort}/signoff/{completion_id}"): (401, 403, 404, 404, 403, 404),
     ("GET", "/c/{cohort}"):                                     (303, 303, 404, 303, 303, 303),
+    ("GET", "/c/{cohort}/matrix"):                              (303, 403, 404, 200, 200, 200),
+    ("GET", "/c/{cohort}/participants/{membership_id}"):        (303, 403, 404, 200, 200, 200),
+    ("GET", "/api/v1/cohorts/{cohort}/matrix"):                 (401, 403, 404, 200, 200, 200),
     ("GET", "/c/{cohort}/desk"):                                (303, 403, 404, 200, 403, 200),
     ("POST", "/c/{cohort}/reminders"):                          (303, 403, 404, 303, 403, 303),
     ("GET", "/c/{cohort}/things"):                              (303, 200, 404, 200, 200, 200),
@@ -106,7 +109,7 @@ def test_each_role_gets_the_expected_answer(
     db.commit()
     values = {"cohort": "testcohort", "key": "intro", "post_id": str(post.id),
               "token_id": str(anna_token.id), "provider": "nonesuch", "token": "nonesuch",
-              "completion_id": "999"}
+              "completion_id": "999", "membership_id": str(anna.membership.id)}
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
     got = []
     for role in ROLES:

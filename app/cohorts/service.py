@@ -112,6 +112,19 @@ def admin_member(session: Session, *, user: User, cohort_key: str) -> Member:
                   roles=[Role.trainer, Role.manager], is_admin_view=True)
 
 
+def participant_in(session: Session, *, member: Member, membership_id: int) -> Member:
+    """Another participant of the caller's cohort, as a Member (for trainers' and managers'
+    pages about them); anyone else is not found."""
+    row = session.exec(select(Membership, User).join(User, col(User.id) == col(Membership.user_id))
+                       .where(Membership.id == membership_id, Membership.cohort_id == member.cohort.id,
+                              Membership.role == Role.participant, col(Membership.is_active))).first()
+    if row is None:
+        raise NotFound(_("No participant {id} in this cohort.").format(id=membership_id))
+    membership, user = row
+    return Member(user=user, cohort=member.cohort, program=member.program, membership=membership,
+                  roles=[Role.participant])
+
+
 def system_member(session: Session, *, cohort_key: str) -> Member:
     """Ting itself inside a cohort, for commands run by whoever runs the server (a scheduled
     `ting remind`): it acts as the cohort's trainers do."""

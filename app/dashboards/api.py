@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.cohorts.deps import CohortMember
-from app.dashboards import export
+from app.dashboards import export, matrix
 from app.dashboards import service as dashboards_service
-from app.dashboards.schemas import DashboardPublic
+from app.dashboards.matrix import Show, SortBy
+from app.dashboards.schemas import DashboardPublic, MatrixPublic, MatrixRowPublic
 from app.deps import SessionDep
 from app.schemas import problems
 
@@ -41,3 +42,18 @@ def get_dashboard_csv(member: CohortMember, db: SessionDep) -> Response:
     """One row per participant: e-mail, name, organisation, group, must-do and can-do Things
     done, completed, last activity, and each Thing's state."""
     return csv_response(dashboards_service.dashboard(db, member=member, with_cells=True))
+
+
+@router.get("/cohorts/{cohort}/matrix", response_model=MatrixPublic, responses=problems(403, 404))
+def get_matrix(
+    member: CohortMember, db: SessionDep, organization: str = "", group: str = "",
+    show: Show = Show.everyone, q: str = "", sort: SortBy = SortBy.name,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = matrix.PER_PAGE,
+) -> MatrixPublic:
+    """Participants × Things (trainers and managers), filtered and paged as on the page."""
+    grid = matrix.matrix(db, member=member, organization=organization or None, group=group or None,
+                         show=show, search=q, sort=sort, page=page, per_page=per_page)
+    return MatrixPublic(total=grid.total, page=grid.page, pages=grid.pages,
+                        things=[t.key for t in grid.board.things],
+                        rows=[MatrixRowPublic.model_validate(p) for p in grid.rows])

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app.cohorts import service as cohorts_service
 from app.cohorts.deps import CohortMember
-from app.dashboards import reminders
+from app.dashboards import matrix, reminders
 from app.dashboards import service as dashboards_service
+from app.dashboards.matrix import Show, SortBy
 from app.dashboards.reminders import ThingLink
-from app.deps import SessionDep
+from app.deps import RowId, SessionDep
 from app.i18n import _
 from app.limits import ROW_ID_MAX
 from app.progress import review
+from app.progress import service as progress_service
 from app.security import flash
 from app.templating import render
 
@@ -60,3 +64,33 @@ def send_reminders(
     flash(request, message)
     return RedirectResponse(request.app.url_path_for("trainer_desk", cohort=member.cohort.key),
                             status_code=303)
+
+
+@router.get("/c/{cohort}/matrix")
+def matrix_page(
+    request: Request, member: CohortMember, db: SessionDep,
+    organization: str = "", group: str = "", show: Show = Show.everyone, q: str = "",
+    sort: SortBy = SortBy.name, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    grid = matrix.matrix(db, member=member, organization=organization or None,
+                         group=group or None, show=show, search=q, sort=sort, page=page)
+    filters = {"organization": organization, "group": group, "show": show.value, "q": q,
+               "sort": sort.value}
+    return render(request, "dashboards/matrix.html", {
+        "user": member.user, "member": member, "cohort": member.cohort, "grid": grid,
+        "filters": filters, "Show": Show, "SortBy": SortBy,
+        "page_query": lambda n: urlencode({**filters, "page": n}),
+    })
+
+
+@router.get("/c/{cohort}/participants/{membership_id}")
+def participant_page(request: Request, membership_id: RowId, member: CohortMember,
+                     db: SessionDep) -> Response:
+    dashboards_service.require_staff(member)
+    them = cohorts_service.participant_in(db, member=member, membership_id=membership_id)
+    overview = progress_service.my_things(db, member=them)
+    return render(request, "dashboards/participant.html", {
+        "user": member.user, "member": member, "cohort": member.cohort, "them": them,
+        "overview": overview,
+        "history": review.history_of(db, membership_id=membership_id),
+    })

@@ -49,3 +49,25 @@ class DashboardPublic(BaseModel):
     by_organization: list[OrganizationPublic]
     by_thing: list[ThingDonePublic]
     by_week: list[WeekPublic]
+
+
+class MatrixRowPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    email: str
+    name: str
+    organization: str | None
+    group: str | None
+    completed: bool
+    cells: list[str] = Field(description="Per Thing, in the order of `things`: done, waiting, "
+                             "returned, overdue, open or locked.")
+
+
+class MatrixPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    total: int
+    page: int
+    pages: int
+    things: list[str]
+    rows: list[MatrixRowPublic]

@@ -120,11 +120,21 @@ def decide(
 
 def history(session: Session, *, membership_id: int, thing_id: int) -> list[HistoryEntry]:
     """Every decision on one participant's Thing, newest first."""
-    rows = session.exec(
+    return history_of(session, membership_id=membership_id, thing_id=thing_id).get(thing_id, [])
+
+
+def history_of(session: Session, *, membership_id: int,
+               thing_id: int | None = None) -> dict[int, list[HistoryEntry]]:
+    """Every decision on a participant's Things (or one Thing), per Thing, newest first."""
+    statement = (
         select(ApprovalDecision, User.name).join(User, col(User.id) == col(ApprovalDecision.decided_by_id))
-        .where(ApprovalDecision.membership_id == membership_id,
-               ApprovalDecision.thing_id == thing_id)
-        .order_by(col(ApprovalDecision.decided_at).desc(), col(ApprovalDecision.id).desc())
-    ).all()
-    return [HistoryEntry(decision=d.decision, comment=d.comment, decided_at=d.decided_at,
-                         decided_by=name) for d, name in rows]
+        .where(ApprovalDecision.membership_id == membership_id)
+        .order_by(col(ApprovalDecision.decided_at).desc(), col(ApprovalDecision.id).desc()))
+    if thing_id is not None:
+        statement = statement.where(ApprovalDecision.thing_id == thing_id)
+    found: dict[int, list[HistoryEntry]] = {}
+    for decision, name in session.exec(statement).all():
+        found.setdefault(decision.thing_id, []).append(HistoryEntry(
+            decision=decision.decision, comment=decision.comment, decided_at=decision.decided_at,
+            decided_by=name))
+    return found

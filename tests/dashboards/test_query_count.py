@@ -21,7 +21,8 @@ def small_and_large(db: Session) -> None:
 
 
 @pytest.mark.parametrize("path", ["/api/v1/cohorts/{c}/dashboard",
-                                  "/api/v1/cohorts/{c}/dashboard.csv"])
+                                  "/api/v1/cohorts/{c}/dashboard.csv",
+                                  "/api/v1/cohorts/{c}/matrix"])
 def test_the_dashboard_api_costs_the_same_for_10_or_2000(
     client: TestClient, db: Session, engine: Engine, small_and_large: None, path: str
 ) -> None:
@@ -33,10 +34,11 @@ def test_the_dashboard_api_costs_the_same_for_10_or_2000(
     assert len(small) == len(large) <= 4, "\n".join(large)
 
 
-def test_the_dashboard_page_costs_the_same_for_10_or_2000(
-    client: TestClient, db: Session, engine: Engine, small_and_large: None
+@pytest.mark.parametrize("page", ["dashboard", "matrix", "desk"])
+def test_the_pages_cost_the_same_for_10_or_2000(
+    client: TestClient, db: Session, engine: Engine, small_and_large: None, page: str
 ) -> None:
     sign_in(client, TRAINER)
-    small = statements_for(engine, client, "/c/small/dashboard")
-    large = statements_for(engine, client, "/c/large/dashboard")
-    assert len(small) == len(large) <= 4, "\n".join(large)
+    small = statements_for(engine, client, f"/c/small/{page}")
+    large = statements_for(engine, client, f"/c/large/{page}")
+    assert len(small) == len(large) <= 6, "\n".join(large)
