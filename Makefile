@@ -63,11 +63,12 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy app
 	$(BIN)/lint-imports
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev postgres
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
 	  else echo "make bench needs wrk: sudo apt-get install -y wrk" >&2; exit 1; fi; }
 	$(BIN)/python -m bench.my_things
+	BENCH_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/python -m bench.dashboard
 
 clean:
 	rm -rf $(VENV) tests/oidc/node_modules ting.db ting.db-wal ting.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app.auth.deps import CurrentUser
 from app.cohorts import service as cohorts_service
 from app.cohorts.deps import CohortMember
 from app.dashboards import matrix, reminders
@@ -94,3 +95,11 @@ def participant_page(request: Request, membership_id: RowId, member: CohortMembe
         "overview": overview,
         "history": review.history_of(db, membership_id=membership_id),
     })
+
+
+@router.get("/dashboards")
+def overview_page(request: Request, user: CurrentUser, db: SessionDep) -> Response:
+    """Every cohort the caller trains or manages, side by side and summed."""
+    members = cohorts_service.my_cohorts(db, user=user)
+    return render(request, "dashboards/overview.html", {
+        "user": user, "overview": dashboards_service.overview(db, members=members)})

@@ -260,3 +260,39 @@ def _by_week(weeks: Counter[date], starts: date, until: date) -> list[WeekFigure
         result.append(WeekFigures(week=week, completions=weeks.get(week, 0)))
         week += timedelta(days=7)
     return result
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Several cohorts side by side, summed, and per organisation across them."""
+
+    boards: list[Dashboard]
+    by_organization: list[OrganizationFigures]
+
+    @property
+    def participants(self) -> int:
+        return sum(b.participants for b in self.boards)
+
+    @property
+    def started(self) -> int:
+        return sum(b.started for b in self.boards)
+
+    @property
+    def completed(self) -> int:
+        return sum(b.completed for b in self.boards)
+
+    @property
+    def completion_rate(self) -> float:
+        return self.completed / self.participants if self.participants else 0.0
+
+    @property
+    def overdue(self) -> int:
+        return sum(b.overdue for b in self.boards)
+
+
+def overview(session: Session, *, members: list[Member], now: datetime | None = None) -> Overview:
+    """The figures of every cohort where the caller is a trainer or manager."""
+    now = now or datetime.now(UTC)
+    boards = [dashboard(session, member=m, now=now) for m in members if m.is_staff]
+    people = [p for b in boards for p in b.people]
+    return Overview(boards=boards, by_organization=_by_organization(people))

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.progress import review
 from app.progress.models import Decision
 from tests.dashboards.conftest import CAROL
-from tests.fixtures.builders import ANNA, BRAM, MANAGER, PROGRAM, TRAINER, load, member
+from tests.fixtures.builders import ANNA, BRAM, MANAGER, PROGRAM, TRAINER, cohort_yaml, load, member
 from tests.fixtures.people import sign_in, token_for
 from tests.progress.test_query_count import cohort_of
 
@@ -82,3 +82,17 @@ def test_a_page_of_the_matrix_stays_small_for_a_large_cohort(
     assert response.status_code == 200
     assert "2000 participants match. Page 1 of 40." in response.text
     assert len(response.content) < 150_000, len(response.content)
+
+
+def test_several_cohorts_side_by_side_and_summed(client: TestClient, db: Session,
+                                                 progress_made: None) -> None:
+    load(db, cohort_yaml(key="second", participants=[ANNA, "dora@example.org"]))
+    sign_in(client, TRAINER)
+    assert 'href="/dashboards"' in client.get("/cohorts").text
+    html = client.get("/dashboards").text
+    assert "Cohort testcohort" in html and "Cohort second" in html
+    # 3 + 2 participants; 2 + 0 started; 1 + 0 completed
+    assert '<th scope="row">All together</th><td>5</td><td>2</td><td>1</td><td>20%</td>' in html
+    assert '<th scope="row">Lib</th><td>4</td><td>2</td><td>1</td>' in html
+    sign_in(client, ANNA)
+    assert "not a trainer or manager of any cohort" in client.get("/dashboards").text
