@@ -42,7 +42,7 @@ def _thing_link(request: Request, cohort_key: str) -> ThingLink:
 def trainer_desk(request: Request, member: CohortMember, db: SessionDep) -> Response:
     """A trainer's home for a cohort: the figures, what waits for sign-off, who is behind."""
     reminders.require_trainer(member)
-    board = dashboards_service.dashboard(db, member=member)
+    board = dashboards_service.dashboard(db, member=member, with_cells=True)  # who is behind
     return render(request, "dashboards/desk.html", {
         "user": member.user, "member": member, "cohort": member.cohort, "board": board,
         "waiting": len(review.queue(db, member=member)),

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from enum import StrEnum
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -62,6 +63,7 @@ class ParticipantFigures:
     completed: bool = False
     started: bool = False
     overdue: list[ThingFacts] = field(default_factory=list)  # must-do Things past due, not done
+    overdue_count: int = 0  # how many (the summarised figures have the count, not the list)
     last_activity: datetime | None = None
     cells: list[Cell] = field(default_factory=list)  # per Thing, in programme order
 
@@ -127,7 +129,7 @@ class Dashboard:
 
     @property
     def overdue(self) -> int:
-        return sum(bool(p.overdue) for p in self.people)
+        return sum(p.overdue_count > 0 for p in self.people)
 
     @property
     def benchmark(self) -> float:
@@ -140,7 +142,8 @@ class Dashboard:
 
     @property
     def behind(self) -> list[ParticipantFigures]:
-        """Who has must-do Things past due: most overdue first, then by name."""
+        """Who has must-do Things past due: most overdue first, then by name (from the
+        detailed figures, `with_cells`, which name the Things)."""
         return sorted((p for p in self.people if p.overdue), key=lambda p: (-len(p.overdue), p.name))
 
 
@@ -153,6 +156,9 @@ _PARTICIPANTS = (
            col(Membership.role) == Role.participant, col(Membership.is_active))
     .order_by(col(User.name), col(Membership.id))
 )
+_ORGANIZATIONS = sa.select(col(Membership.id), col(Membership.organization)).where(
+    col(Membership.cohort_id) == sa.bindparam("cohort_id"), col(Membership.role) == Role.participant,
+    col(Membership.is_active))
 _IN_COHORT = (sa.select(col(Membership.id)).where(
     col(Membership.cohort_id) == sa.bindparam("cohort_id"), col(Membership.role) == Role.participant,
     col(Membership.is_active)))
@@ -176,9 +182,17 @@ def _cell(window: Window, approval: Approval | None, now: datetime) -> Cell:
 
 def dashboard(session: Session, *, member: Member, now: datetime | None = None,
               with_cells: bool = False) -> Dashboard:
-    """Every figure of the member's cohort, as of `now`."""
+    """Every figure of the member's cohort, as of `now`. With `with_cells`, also each
+    participant's state per Thing, their overdue Things and last activity (for the matrix,
+    the CSV and reminders); without, the figures are counted by the database."""
     require_staff(member)
     now = now or datetime.now(UTC)
+    if with_cells:
+        return _detailed(session, member=member, now=now)
+    return _summarised(session, member=member, now=now)
+
+
+def _detailed(session: Session, *, member: Member, now: datetime) -> Dashboard:
     cohort, program = member.cohort, member.program
     curriculum = programs_service.curriculum(session, program=program)
     things, windows = curriculum.things, progress_service.windows_of(member, curriculum)
@@ -187,13 +201,13 @@ def dashboard(session: Session, *, member: Member, now: datetime | None = None,
     connection = session.connection()
     people = [ParticipantFigures(membership_id=cast(int, row[0]), email=row[1], name=row[2],
                                  organization=row[3], group=row[4])
-              for row in connection.execute(_PARTICIPANTS, params)]
+              for row in connection.execute(_PARTICIPANTS, params).all()]
     by_id = {p.membership_id: p for p in people}
     approvals: dict[int, list[Approval | None]] = {p.membership_id: [None] * len(things)
                                                    for p in people}
     zone = ZoneInfo(cohort.timezone)
     weeks: Counter[date] = Counter()
-    for membership_id, thing_id, stored, completed_at in connection.execute(_COMPLETIONS, params):
+    for membership_id, thing_id, stored, completed_at in connection.execute(_COMPLETIONS, params).all():
         position = index.get(thing_id)
         person = by_id.get(membership_id)
         if position is None or person is None:
@@ -205,7 +219,7 @@ def dashboard(session: Session, *, member: Member, now: datetime | None = None,
             weeks[local - timedelta(days=local.weekday())] += 1
             if person.last_activity is None or completed_at > person.last_activity:
                 person.last_activity = completed_at
-    for author_id, last_post in connection.execute(_LAST_POSTS, params):
+    for author_id, last_post in connection.execute(_LAST_POSTS, params).all():
         person = by_id.get(author_id)
         if person is not None:
             person.started = True
@@ -230,9 +244,9 @@ def dashboard(session: Session, *, member: Member, now: datetime | None = None,
                     person.can_done += 1
             if not is_done and thing.kind == ThingKind.must and past_due[position]:
                 person.overdue.append(thing)
+        person.overdue_count = len(person.overdue)
         person.completed = person.must_done >= must_needed and person.can_done >= program.completion_can
-        if with_cells:
-            person.cells = [_cell(w, a, now) for w, a in zip(windows, row, strict=True)]
+        person.cells = [_cell(w, a, now) for w, a in zip(windows, row, strict=True)]
 
     return Dashboard(
         member=member, things=things, windows=windows, people=people, now=now,
@@ -240,6 +254,93 @@ def dashboard(session: Session, *, member: Member, now: datetime | None = None,
         by_thing=[ThingFigures(thing=t, done=d) for t, d in zip(things, done_per_thing, strict=True)],
         by_week=_by_week(weeks, cohort.starts_on, min(cohort.ends_on, now.astimezone(zone).date())),
     )
+
+
+_NOT_REJECTED = col(Completion.approval) != Approval.rejected
+_COUNTS = col(Completion.approval).in_([a.value for a in COUNTED])
+_STARTED_BY_POSTS = (sa.select(col(Post.author_id)).where(col(Post.cohort_id) == sa.bindparam("cohort_id"))
+                     .distinct())
+
+
+def _summarised(session: Session, *, member: Member, now: datetime) -> Dashboard:
+    """The same figures as `_detailed`, with the counting done by the database: a row per
+    participant, a row per Thing and a row per week come back instead of every completion."""
+    cohort, program = member.cohort, member.program
+    curriculum = programs_service.curriculum(session, program=program)
+    things, windows = curriculum.things, progress_service.windows_of(member, curriculum)
+    ids = [t.id for t in things]
+    must = [t.id for t in things if t.kind == ThingKind.must]
+    can = [t.id for t in things if t.kind == ThingKind.can]
+    past_due_must = [t.id for t, w in zip(things, windows, strict=True)
+                     if t.kind == ThingKind.must and w.due_at is not None and now >= w.due_at]
+    params = {"cohort_id": cohort.id}
+    connection = session.connection()
+    # names and groups are not needed for counting (the detailed figures have them)
+    people = [ParticipantFigures(membership_id=cast(int, row[0]), email="", name="",
+                                 organization=row[1], group=None)
+              for row in connection.execute(_ORGANIZATIONS, params).all()]
+    by_id = {p.membership_id: p for p in people}
+    for person in people:  # until their completions say otherwise
+        person.overdue_count = len(past_due_must)
+
+    def count_where(*conditions: Any) -> Any:
+        return sa.func.sum(sa.case((sa.and_(*conditions), 1), else_=0))
+
+    in_cohort = sa.and_(col(Completion.membership_id).in_(_IN_COHORT.scalar_subquery()),
+                        col(Completion.thing_id).in_(ids))
+    per_person = sa.select(
+        col(Completion.membership_id),
+        count_where(col(Completion.thing_id).in_(must), _COUNTS),
+        count_where(col(Completion.thing_id).in_(can), _COUNTS),
+        count_where(col(Completion.thing_id).in_(past_due_must), _NOT_REJECTED),
+        count_where(_NOT_REJECTED),
+    ).where(in_cohort).group_by(col(Completion.membership_id))
+    for membership_id, must_done, can_done, past_due_done, done in connection.execute(
+            per_person, params).all():
+        counted = by_id.get(membership_id)
+        if counted is not None:
+            counted.must_done, counted.can_done = int(must_done or 0), int(can_done or 0)
+            counted.overdue_count = len(past_due_must) - int(past_due_done or 0)
+            counted.started = bool(done)
+    for (author_id,) in connection.execute(_STARTED_BY_POSTS, params).all():
+        if author_id in by_id:
+            by_id[author_id].started = True
+    must_needed = len(must) if program.completion_must is None else program.completion_must
+    for person in people:
+        if person.membership_id not in by_id or (person.overdue_count == 0 and not person.started):
+            person.overdue_count = len(past_due_must) if not person.started else person.overdue_count
+        person.completed = person.must_done >= must_needed and person.can_done >= program.completion_can
+
+    done_rows = connection.execute(
+        sa.select(col(Completion.thing_id), sa.func.count()).where(in_cohort, _NOT_REJECTED)
+        .group_by(col(Completion.thing_id)), params)
+    done_per_thing = dict(done_rows.all())
+    zone = ZoneInfo(cohort.timezone)
+    until = min(cohort.ends_on, now.astimezone(zone).date())
+    return Dashboard(
+        member=member, things=things, windows=windows, people=people, now=now,
+        by_organization=_by_organization(people),
+        by_thing=[ThingFigures(thing=t, done=int(done_per_thing.get(t.id, 0))) for t in things],
+        by_week=_weeks_counted(connection, in_cohort, params, zone, cohort.starts_on, until),
+    )
+
+
+def _weeks_counted(connection: Any, in_cohort: Any, params: dict[str, Any], zone: ZoneInfo,
+                   starts: date, until: date) -> list[WeekFigures]:
+    """Completions per week, the weeks cut at Monday midnight in the cohort's zone: the cut
+    instants are worked out here (daylight saving time included) and the database counts
+    what falls between them."""
+    weeks = [w.week for w in _by_week(Counter(), starts, until)]
+    cuts = [datetime.combine(week, time_of_day.min, tzinfo=zone).astimezone(UTC)
+            for week in [*weeks, weeks[-1] + timedelta(days=7)]]
+    bucket = sa.case(*((col(Completion.completed_at) < cut, i) for i, cut in enumerate(cuts[1:])))
+    rows = connection.execute(
+        sa.select(bucket, sa.func.count()).where(in_cohort, _NOT_REJECTED,
+                                                 col(Completion.completed_at) >= cuts[0],
+                                                 col(Completion.completed_at) < cuts[-1])
+        .group_by(bucket), params)
+    counted = {int(i): int(n) for i, n in rows.all()}
+    return [WeekFigures(week=week, completions=counted.get(i, 0)) for i, week in enumerate(weeks)]
 
 
 def _by_organization(people: list[ParticipantFigures]) -> list[OrganizationFigures]:

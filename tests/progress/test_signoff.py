@@ -55,7 +55,7 @@ def test_approval_makes_it_count_and_sending_back_needs_a_comment(db: Session, w
                   comment="Add who pays for it.")
     db.commit()
     assert review.queue(db, member=trainer) == []
-    board = dashboards_service.dashboard(db, member=trainer)
+    board = dashboards_service.dashboard(db, member=trainer, with_cells=True)
     figures = {p.email: p.can_done for p in board.people}
     assert figures == {ANNA: 0, BRAM: 1}
     anna_view = progress_service.thing_view(db, member=member(db, ANNA), key="plan")
