@@ -36,6 +36,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/login/oidc/{provider}"):                          (404, 404, 404, 404, 404, 404),
     ("GET", "/login/oidc/{provider}/callback"):                 (404, 404, 404, 404, 404, 404),
     ("GET", "/cohorts"):                                        (303, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/dashboards"):                              (401, 200, 200, 200, 200, 200),
     ("GET", "/dashboards"):                                     (303, 200, 200, 200, 200, 200),
     ("GET", "/account"):                                        (303, 200, 200, 200, 200, 200),
     ("POST", "/account/tokens"):                                (303, 201, 201, 201, 201, 201),

@@ -4,11 +4,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app.auth.deps import CurrentUser
+from app.cohorts import service as cohorts_service
 from app.cohorts.deps import CohortMember
 from app.dashboards import export, matrix
 from app.dashboards import service as dashboards_service
 from app.dashboards.matrix import Show, SortBy
-from app.dashboards.schemas import DashboardPublic, MatrixPublic, MatrixRowPublic
+from app.dashboards.schemas import DashboardPublic, MatrixPublic, MatrixRowPublic, OverviewPublic
 from app.deps import SessionDep
 from app.schemas import problems
 
@@ -57,3 +59,10 @@ def get_matrix(
     return MatrixPublic(total=grid.total, page=grid.page, pages=grid.pages,
                         things=[t.key for t in grid.board.things],
                         rows=[MatrixRowPublic.model_validate(p) for p in grid.rows])
+
+
+@router.get("/dashboards", response_model=OverviewPublic)
+def get_overview(user: CurrentUser, db: SessionDep) -> OverviewPublic:
+    """The figures of every cohort I train or manage, side by side and summed."""
+    members = cohorts_service.my_cohorts(db, user=user)
+    return OverviewPublic.model_validate(dashboards_service.overview(db, members=members))

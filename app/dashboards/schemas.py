@@ -71,3 +71,29 @@ class MatrixPublic(BaseModel):
     pages: int
     things: list[str]
     rows: list[MatrixRowPublic]
+
+
+class CohortFiguresPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    cohort: str = Field(validation_alias=AliasPath("member", "cohort", "key"))
+    title: str = Field(validation_alias=AliasPath("member", "cohort", "title"))
+    participants: int
+    started: int
+    completed: int
+    completion_rate: float
+    overdue: int
+
+
+class OverviewPublic(BaseModel):
+    """Every cohort the caller trains or manages, side by side, summed and per organisation."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    cohorts: list[CohortFiguresPublic] = Field(validation_alias="boards")
+    participants: int
+    started: int
+    completed: int
+    completion_rate: float
+    overdue: int
+    by_organization: list[OrganizationPublic]

@@ -90,3 +90,15 @@ def test_the_dashboard_page_shows_figures_charts_and_tables(
     assert '<th scope="row">Town</th><td>1</td><td>0</td><td>0</td>' in html
     assert 'href="/api/v1/cohorts/testcohort/dashboard.csv"' in html
     assert "I learned a lot today" not in html  # managers never read reflections
+
+
+def test_every_cohort_i_oversee_through_the_api(client: TestClient, db: Session,
+                                                progress_made: None) -> None:
+    load(db, cohort_yaml(key="second", participants=[ANNA, "dora@example.org"]))
+    body = client.get("/api/v1/dashboards", headers=token_for(db, TRAINER)).json()
+    assert sorted(c["cohort"] for c in body["cohorts"]) == ["second", "testcohort"]
+    assert (body["participants"], body["started"], body["completed"]) == (5, 2, 1)
+    assert body["completion_rate"] == 0.2
+    assert {o["organization"]: o["participants"] for o in body["by_organization"]} == {"Lib": 4, "Town": 1}
+    mine = client.get("/api/v1/dashboards", headers=token_for(db, ANNA)).json()
+    assert mine["cohorts"] == [] and mine["participants"] == 0
