@@ -193,10 +193,8 @@ def invite(emails: Annotated[list[str], typer.Argument(help="Addresses of roster
     """Print (and mail, through the outbox) a link for each person to choose a password."""
     settings = get_settings()
     engine = _ready_engine(settings)
-    base = settings.base_url.rstrip("/")
-
     def link_for(secret: str) -> str:
-        return base + str(auth_router.router.url_path_for("set_password_page", token=secret))
+        return settings.absolute(str(auth_router.router.url_path_for("set_password_page", token=secret)))
 
     try:
         with ting_db.unit_of_work(engine) as session:
@@ -223,10 +221,9 @@ def remind(
     most one reminder a day each, however often this runs)."""
     settings = get_settings()
     engine = _ready_engine(settings)
-    base = settings.base_url.rstrip("/")
-
     def link_for(key: str) -> str:
-        return base + str(progress_router.router.url_path_for("thing_page", cohort=cohort, key=key))
+        return settings.absolute(str(progress_router.router.url_path_for("thing_page", cohort=cohort,
+                                                                         key=key)))
 
     try:
         with ting_db.unit_of_work(engine, commit=not dry_run) as session:

@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     def cookies_secure(self) -> bool:
         return self.base_url.startswith("https://")
 
+    def absolute(self, path: str) -> str:
+        """A path made into a full address from TING_BASE_URL (for mails and providers, so a
+        proxy in front of Ting cannot change it)."""
+        return self.base_url.rstrip("/") + path
+
+    @property
+    def shows_mail_on_page(self) -> bool:
+        """A demo server without a mail server: its mail arrives on the "Mails sent" page."""
+        return self.demo and not self.smtp_host
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

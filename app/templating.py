@@ -91,6 +91,11 @@ env.globals["url_for"] = _url_for
 env.globals["static"] = _static
 
 
+def absolute_url(request: Request, name: str, **params: Any) -> str:
+    """A route's full address (mails, single sign-on), from the configured base address."""
+    return str(request.app.state.settings.absolute(str(request.app.url_path_for(name, **params))))
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
@@ -102,7 +107,7 @@ def _context(request: Request, context: dict[str, Any]) -> dict[str, Any]:
         "csrf_token": csrf_token(request),
         "flashes": pop_flashes(request),
         "demo": request.app.state.settings.demo,
-        "mails_page_open": request.app.state.settings.demo and not request.app.state.settings.smtp_host,
+        "mails_page_open": request.app.state.settings.shows_mail_on_page,
         **context,
     }
 

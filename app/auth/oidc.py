@@ -22,6 +22,7 @@ from starlette.responses import Response
 from app.config import OidcProvider, Settings
 from app.errors import DomainError, NotFound
 from app.i18n import _
+from app.templating import absolute_url
 
 
 class SignInFailed(DomainError):
@@ -65,11 +66,8 @@ def provider_named(settings: Settings, name: str) -> OidcProvider:
 
 
 def callback_url(request: Request, provider: OidcProvider) -> str:
-    """Where the provider sends the browser back: from the configured base address, so a
-    proxy in front of Ting cannot change it."""
-    settings: Settings = request.app.state.settings
-    path = request.app.url_path_for("oidc_callback", provider=provider.name)
-    return settings.base_url.rstrip("/") + str(path)
+    """Where the provider sends the browser back."""
+    return absolute_url(request, "oidc_callback", provider=provider.name)
 
 
 async def start(request: Request, provider: OidcProvider) -> Response:

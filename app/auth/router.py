@@ -17,7 +17,7 @@ from app.db import id_of, utcnow
 from app.deps import SessionDep
 from app.i18n import _
 from app.security import flash
-from app.templating import render, submit_form
+from app.templating import absolute_url, render, submit_form
 
 router = APIRouter()
 
@@ -31,8 +31,7 @@ def safe_next(request: Request, target: str | None) -> str:
 
 def link_builder(request: Request, route: str = "set_password_page") -> Callable[[str], str]:
     """The full address of a mailed link (by default, set-your-password) for a secret."""
-    base = request.app.state.settings.base_url.rstrip("/")
-    return lambda secret: base + str(request.app.url_path_for(route, token=secret))
+    return lambda secret: absolute_url(request, route, token=secret)
 
 
 def follow_password_link(

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.auth import passwords
 from app.auth import service as auth_service
 from app.auth.models import LinkPurpose, User
+from app.cohorts import service as cohorts_service
 from app.cohorts.models import Cohort, Enrolment, Membership, Role
 from app.db import id_of
 from app.errors import InvalidInput, NotFound
@@ -32,8 +33,7 @@ class OpenCohort:
 
 def open_cohort(session: Session, *, cohort_key: str) -> OpenCohort:
     """A cohort that takes registrations; any other (closed, or no such cohort) is not found."""
-    row = session.exec(select(Cohort, Program).join(Program, col(Program.id) == col(Cohort.program_id))
-                       .where(Cohort.key == cohort_key)).first()
+    row = cohorts_service.cohort_with_program(session, cohort_key=cohort_key)
     if row is None or row[0].enrolment != Enrolment.open:
         raise NotFound(_("No cohort '{key}' is open for registration.").format(key=cohort_key))
     return OpenCohort(cohort=row[0], program=row[1])

@@ -12,8 +12,10 @@ from sqlmodel import Session, col, select
 from app.auth import passwords
 from app.auth import service as auth_service
 from app.auth.models import AccountLink, LinkPurpose, User
+from app.cohorts import models as cohort_rules
+from app.cohorts import service as cohorts_service
 from app.cohorts.models import Cohort, Member, Membership, Role, role_label
-from app.errors import Forbidden, InvalidInput
+from app.errors import InvalidInput
 from app.i18n import _
 from app.mail import service as mail_service
 
@@ -41,8 +43,7 @@ class Invitation:
 
 
 def require_trainer(member: Member) -> None:
-    if not member.is_trainer:
-        raise Forbidden(_("Only this cohort's trainers can invite people."))
+    cohort_rules.require_trainer(member, _("Only this cohort's trainers can invite people."))
 
 
 def roster(session: Session, *, cohort: Cohort) -> list[RosterEntry]:
@@ -114,11 +115,8 @@ def people_for_cli(session: Session, *, emails: list[str]) -> list[User]:
     """For `ting invite`: each address must belong to someone on an active roster (or an admin)."""
     people = []
     for email in emails:
-        user = auth_service.get_user_by_email(session, email=email)
-        active = user is not None and (user.is_admin or session.exec(
-            select(Membership.id).where(Membership.user_id == user.id,
-                                        col(Membership.is_active)).limit(1)).first() is not None)
-        if not active or user is None:
+        user = cohorts_service.rostered_person(session, email=email)
+        if user is None:
             raise InvalidInput(_("{email} is not on any cohort's list; import a cohort that "
                                  "lists them first.").format(email=auth_service.normalise_email(email)))
         people.append(user)

@@ -154,6 +154,14 @@ class Member:
         return self.roles[0]
 
 
+def require_trainer(member: Member, refusal: str) -> Member:
+    """Signing off, inviting, reminding: the cohort's trainers (and site admins) only;
+    `refusal` says, for the person refused, who can."""
+    if not member.is_trainer:
+        raise Forbidden(refusal)
+    return member
+
+
 def require_participant(member: Member) -> Member:
     """Things, reflections and posts are the participants' own; trainers and managers see."""
     if not member.is_participant:

@@ -100,10 +100,16 @@ def forget_all() -> None:
     _programs.forget_all()
 
 
-def admin_member(session: Session, *, user: User, cohort_key: str) -> Member:
-    """A site admin inside any cohort: they see it as its trainers and managers do."""
+def cohort_with_program(session: Session, *, cohort_key: str) -> tuple[Cohort, Program] | None:
+    """A cohort and its programme by the cohort's key, whoever asks (callers decide who may)."""
     row = session.exec(select(Cohort, Program).join(Program, col(Program.id) == col(Cohort.program_id))
                        .where(Cohort.key == cohort_key)).first()
+    return (row[0], row[1]) if row else None
+
+
+def admin_member(session: Session, *, user: User, cohort_key: str) -> Member:
+    """A site admin inside any cohort: they see it as its trainers and managers do."""
+    row = cohort_with_program(session, cohort_key=cohort_key)
     if row is None or not user.is_admin:
         raise cohort_not_found(cohort_key)
     cohort, program = row
@@ -128,8 +134,7 @@ def participant_in(session: Session, *, member: Member, membership_id: int) -> M
 def system_member(session: Session, *, cohort_key: str) -> Member:
     """Ting itself inside a cohort, for commands run by whoever runs the server (a scheduled
     `ting remind`): it acts as the cohort's trainers do."""
-    row = session.exec(select(Cohort, Program).join(Program, col(Program.id) == col(Cohort.program_id))
-                       .where(Cohort.key == cohort_key)).first()
+    row = cohort_with_program(session, cohort_key=cohort_key)
     if row is None:
         raise NotFound(_("No cohort '{key}' in Ting.").format(key=cohort_key))
     cohort, program = row

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from app.cohorts import models as cohort_rules
 from app.cohorts.models import Member
 from app.dashboards.models import ReminderSent
 from app.dashboards.service import SOON, Cell, Dashboard, ParticipantFigures, dashboard
 from app.db import insert_or_ignore
-from app.errors import Forbidden
 from app.i18n import _
 from app.mail import service as mail_service
 from app.programs.models import ThingFacts
@@ -32,8 +32,7 @@ class Reminder:
 
 
 def require_trainer(member: Member) -> None:
-    if not member.is_trainer:
-        raise Forbidden(_("Only this cohort's trainers send reminders."))
+    cohort_rules.require_trainer(member, _("Only this cohort's trainers send reminders."))
 
 
 def days_late(board: Dashboard, thing: ThingFacts) -> int:

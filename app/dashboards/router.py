@@ -21,7 +21,7 @@ from app.limits import ROW_ID_MAX
 from app.progress import review
 from app.progress import service as progress_service
 from app.security import flash
-from app.templating import render
+from app.templating import absolute_url, render
 
 router = APIRouter()
 
@@ -34,8 +34,7 @@ def dashboard_page(request: Request, member: CohortMember, db: SessionDep) -> Re
 
 
 def _thing_link(request: Request, cohort_key: str) -> ThingLink:
-    base = request.app.state.settings.base_url.rstrip("/")
-    return lambda key: base + str(request.app.url_path_for("thing_page", cohort=cohort_key, key=key))
+    return lambda key: absolute_url(request, "thing_page", cohort=cohort_key, key=key)
 
 
 @router.get("/c/{cohort}/desk")

@@ -147,21 +147,19 @@ class Dashboard:
         return sorted((p for p in self.people if p.overdue), key=lambda p: (-len(p.overdue), p.name))
 
 
+# Who the figures count: the cohort's active participants.
+_COUNTED_PEOPLE = (col(Membership.cohort_id) == sa.bindparam("cohort_id"),
+                   col(Membership.role) == Role.participant, col(Membership.is_active))
 _PARTICIPANTS = (
     sa.select(col(Membership.id), col(User.email), col(User.name), col(Membership.organization),
               col(CohortGroup.name))
     .join(User, col(User.id) == col(Membership.user_id))
     .outerjoin(CohortGroup, col(CohortGroup.id) == col(Membership.group_id))
-    .where(col(Membership.cohort_id) == sa.bindparam("cohort_id"),
-           col(Membership.role) == Role.participant, col(Membership.is_active))
+    .where(*_COUNTED_PEOPLE)
     .order_by(col(User.name), col(Membership.id))
 )
-_ORGANIZATIONS = sa.select(col(Membership.id), col(Membership.organization)).where(
-    col(Membership.cohort_id) == sa.bindparam("cohort_id"), col(Membership.role) == Role.participant,
-    col(Membership.is_active))
-_IN_COHORT = (sa.select(col(Membership.id)).where(
-    col(Membership.cohort_id) == sa.bindparam("cohort_id"), col(Membership.role) == Role.participant,
-    col(Membership.is_active)))
+_ORGANIZATIONS = sa.select(col(Membership.id), col(Membership.organization)).where(*_COUNTED_PEOPLE)
+_IN_COHORT = sa.select(col(Membership.id)).where(*_COUNTED_PEOPLE)
 _COMPLETIONS = sa.select(col(Completion.membership_id), col(Completion.thing_id),
                          col(Completion.approval), col(Completion.completed_at)).where(
     col(Completion.membership_id).in_(_IN_COHORT.scalar_subquery()))
@@ -330,7 +328,7 @@ def _weeks_counted(connection: Any, in_cohort: Any, params: dict[str, Any], zone
     """Completions per week, the weeks cut at Monday midnight in the cohort's zone: the cut
     instants are worked out here (daylight saving time included) and the database counts
     what falls between them."""
-    weeks = [w.week for w in _by_week(Counter(), starts, until)]
+    weeks = _week_starts(starts, until)
     cuts = [datetime.combine(week, time_of_day.min, tzinfo=zone).astimezone(UTC)
             for week in [*weeks, weeks[-1] + timedelta(days=7)]]
     bucket = sa.case(*((col(Completion.completed_at) < cut, i) for i, cut in enumerate(cuts[1:])))
@@ -353,14 +351,16 @@ def _by_organization(people: list[ParticipantFigures]) -> list[OrganizationFigur
             for org, members in sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))]
 
 
+def _week_starts(starts: date, until: date) -> list[date]:
+    """The Mondays of the weeks from the cohort's first to this one (or its last)."""
+    first = starts - timedelta(days=starts.weekday())
+    return [first + timedelta(weeks=n) for n in range((max(until, first) - first).days // 7 + 1)]
+
+
 def _by_week(weeks: Counter[date], starts: date, until: date) -> list[WeekFigures]:
     """Completions per week from the cohort's first week to this one (or its last)."""
-    first = starts - timedelta(days=starts.weekday())
-    result, week = [], first
-    while week <= max(until, first):
-        result.append(WeekFigures(week=week, completions=weeks.get(week, 0)))
-        week += timedelta(days=7)
-    return result
+    return [WeekFigures(week=week, completions=weeks.get(week, 0))
+            for week in _week_starts(starts, until)]
 
 
 @dataclass(frozen=True)

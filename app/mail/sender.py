@@ -50,9 +50,9 @@ def shown_on_the_mails_page(letter: Letter) -> None:
 def delivery_for(settings: Settings) -> Deliver | None:
     """How this server delivers mail; None: it does not (no SMTP server set outside demo mode,
     so mail waits in the outbox until one is)."""
-    if settings.smtp_host:
-        return smtp_delivery(settings)
-    return shown_on_the_mails_page if settings.demo else None
+    if settings.shows_mail_on_page:
+        return shown_on_the_mails_page
+    return smtp_delivery(settings) if settings.smtp_host else None
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from app.mail.models import OutboxMail
@@ -82,4 +82,5 @@ def recent(session: Session, *, limit: int = 100) -> list[OutboxMail]:
 
 
 def waiting_count(session: Session) -> int:
-    return len(session.exec(select(OutboxMail.id).where(col(OutboxMail.sent_at).is_(None))).all())
+    statement = select(func.count()).select_from(OutboxMail).where(col(OutboxMail.sent_at).is_(None))
+    return int(session.exec(statement).one())

@@ -17,19 +17,14 @@ from app.templating import render
 router = APIRouter()
 
 
-def mails_page_is_open(request: Request) -> bool:
-    settings = request.app.state.settings
-    return bool(settings.demo and not settings.smtp_host)
-
-
 @router.get("/outbox")
 def outbox_page(request: Request, user: OptionalUser, db: SessionDep) -> Response:
-    if not mails_page_is_open(request) and not (user is not None and user.is_admin):
+    if not request.app.state.settings.shows_mail_on_page and not (user is not None and user.is_admin):
         raise Forbidden(_("Only site admins see the outbox."))
     settings = request.app.state.settings
     return render(request, "mail/outbox.html", {
         "user": user, "mails": mail_service.recent(db),
         "waiting": mail_service.waiting_count(db),
-        "is_demo_page": mails_page_is_open(request),
+        "is_demo_page": request.app.state.settings.shows_mail_on_page,
         "smtp_missing": not settings.smtp_host and not settings.demo,
     })

@@ -74,6 +74,26 @@ def reflection_for(session: Session, *, member: Member, thing: ThingFacts) -> Po
     ).first()
 
 
+def latest_reflections(
+    session: Session, *, pairs: list[tuple[int, int]]
+) -> dict[tuple[int, int], str]:
+    """The latest reflection text for each (author's membership, Thing) pair, in one query."""
+    if not pairs:
+        return {}
+    posts = session.exec(
+        select(Post).where(col(Post.author_id).in_({m for m, _t in pairs}),
+                           col(Post.thing_id).in_({t for _m, t in pairs}))
+        .order_by(col(Post.updated_at), col(Post.id))
+    ).all()
+    wanted = set(pairs)
+    latest: dict[tuple[int, int], str] = {}
+    for post in posts:  # later posts overwrite earlier ones
+        key = (post.author_id, post.thing_id)
+        if key in wanted and post.thing_id is not None:
+            latest[(post.author_id, post.thing_id)] = post.body
+    return latest
+
+
 def best_reflection_words(session: Session, *, member: Member, thing: ThingFacts) -> int:
     words = session.exec(
         select(func.max(Post.word_count)).where(

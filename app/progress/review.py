@@ -10,20 +10,20 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
+from app.cohorts import models as cohort_rules
 from app.cohorts.models import Member, Membership, Role
 from app.db import id_of
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import _
 from app.limits import POST_BODY_CHARS
-from app.posts.models import Post
+from app.posts import service as posts_service
 from app.programs import service as programs_service
 from app.programs.models import ThingFacts
 from app.progress.models import Approval, ApprovalDecision, Completion, Decision
 
 
 def require_trainer(member: Member) -> None:
-    if not member.is_trainer:
-        raise Forbidden(_("Only this cohort's trainers sign off evidence."))
+    cohort_rules.require_trainer(member, _("Only this cohort's trainers sign off evidence."))
 
 
 @dataclass(frozen=True)
@@ -59,27 +59,11 @@ def queue(session: Session, *, member: Member) -> list[QueueItem]:
         .order_by(col(Completion.completed_at), col(Completion.id))
     ).all()
     pending = [(c, u) for c, u in rows if c.thing_id in things]
-    reflections = _latest_reflections(session, [(c.membership_id, c.thing_id) for c, _u in pending])
+    reflections = posts_service.latest_reflections(
+        session, pairs=[(c.membership_id, c.thing_id) for c, _u in pending])
     return [QueueItem(completion=c, thing=things[c.thing_id], participant=u,
                       reflection=reflections.get((c.membership_id, c.thing_id)))
             for c, u in pending]
-
-
-def _latest_reflections(session: Session, pairs: list[tuple[int, int | None]]) -> dict[tuple[int, int], str]:
-    if not pairs:
-        return {}
-    posts = session.exec(
-        select(Post).where(col(Post.author_id).in_({m for m, _t in pairs}),
-                           col(Post.thing_id).in_({t for _m, t in pairs if t is not None}))
-        .order_by(col(Post.updated_at), col(Post.id))
-    ).all()
-    wanted = set(pairs)
-    latest: dict[tuple[int, int], str] = {}
-    for post in posts:  # later posts overwrite earlier ones
-        key = (post.author_id, post.thing_id)
-        if key in wanted and post.thing_id is not None:
-            latest[(post.author_id, post.thing_id)] = post.body
-    return latest
 
 
 def decide(
