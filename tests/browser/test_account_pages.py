@@ -34,10 +34,16 @@ def test_the_new_pages_pass_axe_and_fit_the_screen(
         _assert_fits_the_screen(tab, what)
     sign_in(tab, TRAINER)
     for path, what in (("/account", "my account"), (f"/c/{COHORT}/people", "people"),
-                       (f"/c/{COHORT}/dashboard", "dashboard")):
+                       (f"/c/{COHORT}/dashboard", "dashboard"), (f"/c/{COHORT}/desk", "desk"),
+                       (f"/c/{COHORT}/signoff", "sign-off"), ("/dashboards", "all cohorts")):
         tab.goto(path)
         _assert_no_axe_violations(tab, what)
         _assert_fits_the_screen(tab, what)
+    # the matrix scrolls sideways inside its own region (sticky first column), never the page
+    tab.goto(f"/c/{COHORT}/matrix")
+    _assert_no_axe_violations(tab, "progress matrix")
+    widths = tab.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"the matrix page scrolls sideways: {widths}"
 
 
 def test_a_trainer_invites_someone_and_the_mail_shows_on_the_demo_mails_page(page: Page) -> None:
