@@ -13,7 +13,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import CheckConstraint, DateTime, MetaData, String, event
+from sqlalchemy import CheckConstraint, DateTime, MetaData, String, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import ORMExecuteState
@@ -90,6 +90,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE,
                          max_overflow=POOL_OVERFLOW)
+
+
+def plan_for_actual_values(session: Session) -> None:
+    """On PostgreSQL, plan the rest of this transaction's queries for their actual values. A
+    prepared statement's generic plan cannot see how many rows a list of ids selects; for the
+    set-based figures of a large cohort it was about twice as slow."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

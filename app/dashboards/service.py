@@ -1,8 +1,9 @@
 """The figures of a cohort (DESIGN.md §6), computed in one place for the dashboard page, the
 API, the CSV export, the progress matrix and the list of who is behind.
 
-Set-based: the participants, their completions and their posts are three queries whatever the
-cohort's size; the rest is counting in memory.
+Set-based: a fixed number of queries whatever the cohort's size. The dashboard's figures are
+counted by the database; the detailed figures (each participant's state per Thing) fetch the
+participants, their completions and their posts and count in memory.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlmodel import Session, col
 
 from app.auth.models import User
 from app.cohorts.models import CohortGroup, Member, Membership, Role, role_label
+from app.db import plan_for_actual_values
 from app.errors import Forbidden
 from app.i18n import _
 from app.posts.models import Post
@@ -63,7 +65,6 @@ class ParticipantFigures:
     completed: bool = False
     started: bool = False
     overdue: list[ThingFacts] = field(default_factory=list)  # must-do Things past due, not done
-    overdue_count: int = 0  # how many (the summarised figures have the count, not the list)
     last_activity: datetime | None = None
     cells: list[Cell] = field(default_factory=list)  # per Thing, in programme order
 
@@ -74,6 +75,11 @@ class OrganizationFigures:
     participants: int
     started: int
     completed: int
+    overdue: int  # participants with a must-do Thing past due and not done
+
+
+def _organization_order(figures: OrganizationFigures) -> tuple[bool, str]:
+    return figures.organization is None, figures.organization or ""
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,7 @@ class Dashboard:
     member: Member
     things: tuple[ThingFacts, ...]
     windows: tuple[Window, ...]
-    people: list[ParticipantFigures]
+    people: list[ParticipantFigures]  # one each, with `with_cells` only
     by_organization: list[OrganizationFigures]
     by_thing: list[ThingFigures]
     by_week: list[WeekFigures]
@@ -113,23 +119,23 @@ class Dashboard:
 
     @property
     def participants(self) -> int:
-        return len(self.people)
+        return sum(o.participants for o in self.by_organization)
 
     @property
     def started(self) -> int:
-        return sum(p.started for p in self.people)
+        return sum(o.started for o in self.by_organization)
 
     @property
     def completed(self) -> int:
-        return sum(p.completed for p in self.people)
+        return sum(o.completed for o in self.by_organization)
 
     @property
     def completion_rate(self) -> float:
-        return self.completed / self.participants if self.people else 0.0
+        return self.completed / self.participants if self.participants else 0.0
 
     @property
     def overdue(self) -> int:
-        return sum(p.overdue_count > 0 for p in self.people)
+        return sum(o.overdue for o in self.by_organization)
 
     @property
     def benchmark(self) -> float:
@@ -158,7 +164,6 @@ _PARTICIPANTS = (
     .where(*_COUNTED_PEOPLE)
     .order_by(col(User.name), col(Membership.id))
 )
-_ORGANIZATIONS = sa.select(col(Membership.id), col(Membership.organization)).where(*_COUNTED_PEOPLE)
 _IN_COHORT = sa.select(col(Membership.id)).where(*_COUNTED_PEOPLE)
 _COMPLETIONS = sa.select(col(Completion.membership_id), col(Completion.thing_id),
                          col(Completion.approval), col(Completion.completed_at)).where(
@@ -185,6 +190,7 @@ def dashboard(session: Session, *, member: Member, now: datetime | None = None,
     the CSV and reminders); without, the figures are counted by the database."""
     require_staff(member)
     now = now or datetime.now(UTC)
+    plan_for_actual_values(session)
     if with_cells:
         return _detailed(session, member=member, now=now)
     return _summarised(session, member=member, now=now)
@@ -242,7 +248,6 @@ def _detailed(session: Session, *, member: Member, now: datetime) -> Dashboard:
                     person.can_done += 1
             if not is_done and thing.kind == ThingKind.must and past_due[position]:
                 person.overdue.append(thing)
-        person.overdue_count = len(person.overdue)
         person.completed = person.must_done >= must_needed and person.can_done >= program.completion_can
         person.cells = [_cell(w, a, now) for w, a in zip(windows, row, strict=True)]
 
@@ -256,99 +261,112 @@ def _detailed(session: Session, *, member: Member, now: datetime) -> Dashboard:
 
 _NOT_REJECTED = col(Completion.approval) != Approval.rejected
 _COUNTS = col(Completion.approval).in_([a.value for a in COUNTED])
-_STARTED_BY_POSTS = (sa.select(col(Post.author_id)).where(col(Post.cohort_id) == sa.bindparam("cohort_id"))
-                     .distinct())
+_POSTED = col(Membership.id).in_(
+    sa.select(col(Post.author_id)).where(col(Post.cohort_id) == sa.bindparam("cohort_id")))
+
+
+def _how_many(*conditions: Any) -> Any:
+    return sa.func.count().filter(sa.and_(*conditions))
 
 
 def _summarised(session: Session, *, member: Member, now: datetime) -> Dashboard:
-    """The same figures as `_detailed`, with the counting done by the database: a row per
-    participant, a row per Thing and a row per week come back instead of every completion."""
+    """The same figures as `_detailed`, all counted by the database: a row per organisation
+    and a row per Thing and week come back, whatever the cohort's size."""
     cohort, program = member.cohort, member.program
     curriculum = programs_service.curriculum(session, program=program)
     things, windows = curriculum.things, progress_service.windows_of(member, curriculum)
-    ids = [t.id for t in things]
     must = [t.id for t in things if t.kind == ThingKind.must]
     can = [t.id for t in things if t.kind == ThingKind.can]
     past_due_must = [t.id for t, w in zip(things, windows, strict=True)
                      if t.kind == ThingKind.must and w.due_at is not None and now >= w.due_at]
+    must_needed = len(must) if program.completion_must is None else program.completion_must
     params = {"cohort_id": cohort.id}
     connection = session.connection()
-    # names and groups are not needed for counting (the detailed figures have them)
-    people = [ParticipantFigures(membership_id=cast(int, row[0]), email="", name="",
-                                 organization=row[1], group=None)
-              for row in connection.execute(_ORGANIZATIONS, params).all()]
-    by_id = {p.membership_id: p for p in people}
-    for person in people:  # until their completions say otherwise
-        person.overdue_count = len(past_due_must)
 
-    def count_where(*conditions: Any) -> Any:
-        return sa.func.sum(sa.case((sa.and_(*conditions), 1), else_=0))
-
-    in_cohort = sa.and_(col(Completion.membership_id).in_(_IN_COHORT.scalar_subquery()),
-                        col(Completion.thing_id).in_(ids))
     per_person = sa.select(
-        col(Completion.membership_id),
-        count_where(col(Completion.thing_id).in_(must), _COUNTS),
-        count_where(col(Completion.thing_id).in_(can), _COUNTS),
-        count_where(col(Completion.thing_id).in_(past_due_must), _NOT_REJECTED),
-        count_where(_NOT_REJECTED),
-    ).where(in_cohort).group_by(col(Completion.membership_id))
-    for membership_id, must_done, can_done, past_due_done, done in connection.execute(
-            per_person, params).all():
-        counted = by_id.get(membership_id)
-        if counted is not None:
-            counted.must_done, counted.can_done = int(must_done or 0), int(can_done or 0)
-            counted.overdue_count = len(past_due_must) - int(past_due_done or 0)
-            counted.started = bool(done)
-    for (author_id,) in connection.execute(_STARTED_BY_POSTS, params).all():
-        if author_id in by_id:
-            by_id[author_id].started = True
-    must_needed = len(must) if program.completion_must is None else program.completion_must
-    for person in people:
-        if person.membership_id not in by_id or (person.overdue_count == 0 and not person.started):
-            person.overdue_count = len(past_due_must) if not person.started else person.overdue_count
-        person.completed = person.must_done >= must_needed and person.can_done >= program.completion_can
+        col(Completion.membership_id).label("membership_id"),
+        _how_many(col(Completion.thing_id).in_(must), _COUNTS).label("must_done"),
+        _how_many(col(Completion.thing_id).in_(can), _COUNTS).label("can_done"),
+        _how_many(col(Completion.thing_id).in_(past_due_must), _NOT_REJECTED).label("past_due_done"),
+        _how_many(col(Completion.thing_id).in_([t.id for t in things]), _NOT_REJECTED).label("done"),
+    ).where(col(Completion.membership_id).in_(_IN_COHORT.scalar_subquery())).group_by(
+        col(Completion.membership_id)).subquery("per_person")
 
-    done_rows = connection.execute(
-        sa.select(col(Completion.thing_id), sa.func.count()).where(in_cohort, _NOT_REJECTED)
-        .group_by(col(Completion.thing_id)), params)
-    done_per_thing = dict(done_rows.all())
+    def counted(column: Any) -> Any:  # a participant with no completions has no row
+        return sa.func.coalesce(column, 0)
+
+    started = sa.or_(counted(per_person.c.done) > 0, _POSTED)
+    completed = sa.and_(counted(per_person.c.must_done) >= must_needed,
+                        counted(per_person.c.can_done) >= program.completion_can)
+    overdue = counted(per_person.c.past_due_done) < len(past_due_must)
+    rows = connection.execute(
+        sa.select(col(Membership.organization), sa.func.count(), _how_many(started),
+                  _how_many(completed), _how_many(overdue))
+        .select_from(Membership)
+        .outerjoin(per_person, per_person.c.membership_id == col(Membership.id))
+        .where(*_COUNTED_PEOPLE).group_by(col(Membership.organization)), params).all()
+    by_organization = sorted(
+        (OrganizationFigures(organization=org, participants=int(n), started=int(s), completed=int(c),
+                             overdue=int(o)) for org, n, s, c, o in rows),
+        key=_organization_order)
+
     zone = ZoneInfo(cohort.timezone)
-    until = min(cohort.ends_on, now.astimezone(zone).date())
+    weeks = _week_starts(cohort.starts_on, min(cohort.ends_on, now.astimezone(zone).date()))
+    done_per_thing, per_week = _done_per_thing_and_week(connection, params, things, zone, weeks)
     return Dashboard(
-        member=member, things=things, windows=windows, people=people, now=now,
-        by_organization=_by_organization(people),
-        by_thing=[ThingFigures(thing=t, done=int(done_per_thing.get(t.id, 0))) for t in things],
-        by_week=_weeks_counted(connection, in_cohort, params, zone, cohort.starts_on, until),
+        member=member, things=things, windows=windows, people=[], now=now,
+        by_organization=by_organization,
+        by_thing=[ThingFigures(thing=t, done=done_per_thing[t.id]) for t in things],
+        by_week=[WeekFigures(week=week, completions=per_week[i]) for i, week in enumerate(weeks)],
     )
 
 
-def _weeks_counted(connection: Any, in_cohort: Any, params: dict[str, Any], zone: ZoneInfo,
-                   starts: date, until: date) -> list[WeekFigures]:
-    """Completions per week, the weeks cut at Monday midnight in the cohort's zone: the cut
-    instants are worked out here (daylight saving time included) and the database counts
-    what falls between them."""
-    weeks = _week_starts(starts, until)
+def _done_per_thing_and_week(connection: Any, params: dict[str, Any], things: tuple[ThingFacts, ...],
+                             zone: ZoneInfo, weeks: list[date]) -> tuple[Counter[int], Counter[int]]:
+    """Done Things counted per Thing, and per week (by index in `weeks`), in one pass. The
+    weeks are cut at Monday midnight in the cohort's zone: the cut instants are worked out
+    here (daylight saving time included) and the database sorts each completion between
+    them; -1 is outside the weeks."""
     cuts = [datetime.combine(week, time_of_day.min, tzinfo=zone).astimezone(UTC)
             for week in [*weeks, weeks[-1] + timedelta(days=7)]]
-    bucket = sa.case(*((col(Completion.completed_at) < cut, i) for i, cut in enumerate(cuts[1:])))
+    completed_at = col(Completion.completed_at)
+    bucket = sa.case((completed_at < cuts[0], -1),
+                     *((completed_at < cut, i) for i, cut in enumerate(cuts[1:])), else_=-1)
     rows = connection.execute(
-        sa.select(bucket, sa.func.count()).where(in_cohort, _NOT_REJECTED,
-                                                 col(Completion.completed_at) >= cuts[0],
-                                                 col(Completion.completed_at) < cuts[-1])
-        .group_by(bucket), params)
-    counted = {int(i): int(n) for i, n in rows.all()}
-    return [WeekFigures(week=week, completions=counted.get(i, 0)) for i, week in enumerate(weeks)]
+        sa.select(col(Completion.thing_id), bucket, sa.func.count())
+        .where(col(Completion.membership_id).in_(_IN_COHORT.scalar_subquery()), _NOT_REJECTED)
+        .group_by(col(Completion.thing_id), bucket), params)
+    current = {thing.id for thing in things}
+    per_thing: Counter[int] = Counter()
+    per_week: Counter[int] = Counter()
+    for thing_id, week, count in rows.all():
+        per_thing[thing_id] += count
+        if week >= 0 and thing_id in current:  # an archived Thing's completion is not counted
+            per_week[week] += count
+    return per_thing, per_week
 
 
 def _by_organization(people: list[ParticipantFigures]) -> list[OrganizationFigures]:
     groups: dict[str | None, list[ParticipantFigures]] = {}
     for person in people:
         groups.setdefault(person.organization, []).append(person)
-    return [OrganizationFigures(organization=org, participants=len(members),
-                                started=sum(p.started for p in members),
-                                completed=sum(p.completed for p in members))
-            for org, members in sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))]
+    return sorted((OrganizationFigures(organization=org, participants=len(members),
+                                       started=sum(p.started for p in members),
+                                       completed=sum(p.completed for p in members),
+                                       overdue=sum(bool(p.overdue) for p in members))
+                   for org, members in groups.items()), key=_organization_order)
+
+
+def _summed_by_organization(boards: list[Dashboard]) -> list[OrganizationFigures]:
+    totals: dict[str | None, list[int]] = {}
+    for board in boards:
+        for figures in board.by_organization:
+            total = totals.setdefault(figures.organization, [0, 0, 0, 0])
+            for i, n in enumerate((figures.participants, figures.started, figures.completed,
+                                   figures.overdue)):
+                total[i] += n
+    return sorted((OrganizationFigures(org, *total) for org, total in totals.items()),
+                  key=_organization_order)
 
 
 def _week_starts(starts: date, until: date) -> list[date]:
@@ -395,5 +413,4 @@ def overview(session: Session, *, members: list[Member], now: datetime | None = 
     """The figures of every cohort where the caller is a trainer or manager."""
     now = now or datetime.now(UTC)
     boards = [dashboard(session, member=m, now=now) for m in members if m.is_staff]
-    people = [p for b in boards for p in b.people]
-    return Overview(boards=boards, by_organization=_by_organization(people))
+    return Overview(boards=boards, by_organization=_summed_by_organization(boards))
