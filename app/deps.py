@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import suppress
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -50,6 +50,8 @@ SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 # Path ids, within what the id columns hold (a larger number cannot be a row).
 RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
+# A row id in the query string: where a list's next page starts (`after`), whose posts.
+QueryRowId = Annotated[int | None, Query(ge=1, le=ROW_ID_MAX)]
 
 
 def wants_json(request: Request) -> bool:

@@ -33,6 +33,7 @@ from app.pages import outbox as outbox_pages
 from app.pages import router as pages_router
 from app.pages import sign_in as sign_in_pages
 from app.posts import api as posts_api
+from app.posts import router as posts_router
 from app.programs.models import Evidence, ThingKind
 from app.progress import api as progress_api
 from app.progress import router as progress_router
@@ -138,6 +139,7 @@ def create_app(
     pages(progress_router.router)
     api(cohorts_api.router)
     api(posts_api.router)
+    pages(posts_router.router)
     api(dashboards_api.router)
     for router in (pages_router.router, auth_router.router, cohorts_router.router,
                    account_pages.router, sign_in_pages.router, outbox_pages.router,

@@ -4,7 +4,7 @@ from app.auth.models import AccountLink, ApiToken, BrowserSession, SignInFailure
 from app.cohorts.models import Cohort, CohortGroup, Membership
 from app.dashboards.models import ReminderSent
 from app.mail.models import OutboxMail
-from app.posts.models import Post
+from app.posts.models import Comment, Post
 from app.programs.models import Program, Theme, Thing
 from app.progress.models import ApprovalDecision, Completion
 
@@ -15,6 +15,7 @@ __all__ = [
     "BrowserSession",
     "Cohort",
     "CohortGroup",
+    "Comment",
     "Completion",
     "Membership",
     "OutboxMail",

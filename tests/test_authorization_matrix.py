@@ -83,11 +83,38 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("PUT", "/api/v1/cohorts/{cohort}/things/{key}/reflection"): (401, 200, 404, 403, 403, 403),
     ("POST", "/api/v1/cohorts/{cohort}/posts"):                 (401, 201, 404, 403, 403, 403),
     ("GET", "/api/v1/posts/{post_id}"):                         (401, 200, 404, 200, 200, 200),
+    # the learning blog: Anna's post, seen by the cohort, with the trainer's comment on it
+    ("GET", "/c/{cohort}/blog"):                                (303, 200, 404, 403, 403, 403),
+    ("GET", "/c/{cohort}/blog/{membership_id}"):                (303, 200, 404, 200, 200, 200),
+    ("GET", "/c/{cohort}/stream"):                              (303, 200, 404, 200, 200, 200),
+    ("GET", "/c/{cohort}/posts/new"):                           (303, 200, 404, 403, 403, 403),
+    ("POST", "/c/{cohort}/posts"):                              (303, 303, 404, 403, 403, 403),
+    ("GET", "/c/{cohort}/questions/new"):                       (303, 200, 404, 403, 403, 403),
+    ("POST", "/c/{cohort}/questions"):                          (303, 303, 404, 403, 403, 403),
+    ("GET", "/posts/{post_id}"):                                (404, 200, 404, 200, 200, 200),
+    ("GET", "/posts/{post_id}/edit"):                           (303, 200, 404, 403, 403, 403),
+    ("POST", "/posts/{post_id}/edit"):                          (303, 303, 404, 403, 403, 403),
+    ("GET", "/posts/{post_id}/delete"):                         (303, 200, 404, 403, 403, 403),
+    # once Anna has deleted it, nobody finds it
+    ("POST", "/posts/{post_id}/delete"):                        (303, 303, 404, 404, 404, 404),
+    # a site admin not on the roster reads along but does not speak in the cohort
+    ("POST", "/posts/{post_id}/comments"):                      (303, 303, 404, 303, 303, 403),
+    # once Anna (the post's author) has hidden it, nobody finds it
+    ("POST", "/comments/{comment_id}/hide"):                    (303, 303, 404, 404, 404, 404),
+    ("GET", "/api/v1/cohorts/{cohort}/posts"):                  (401, 200, 404, 200, 200, 200),
+    ("POST", "/api/v1/cohorts/{cohort}/questions"):             (401, 201, 404, 403, 403, 403),
+    ("PATCH", "/api/v1/posts/{post_id}"):                       (401, 200, 404, 403, 403, 403),
+    ("DELETE", "/api/v1/posts/{post_id}"):                      (401, 200, 404, 404, 404, 404),
+    ("POST", "/api/v1/posts/{post_id}/comments"):               (401, 201, 404, 201, 201, 403),
+    ("POST", "/api/v1/comments/{comment_id}/hide"):             (401, 204, 404, 404, 404, 404),
 }
 ENOUGH_WORDS = "one two three four five six"
-FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS, "decision": "approve"}
+FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS, "decision": "approve",
+        "title": "t", "body": ENOUGH_WORDS}
 JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"body": ENOUGH_WORDS},
-               "/completion": {}, "{completion_id}": {"decision": "approve"}}
+               "/completion": {}, "{completion_id}": {"decision": "approve"},
+               "/questions": {"body": ENOUGH_WORDS}, "/comments": {"body": ENOUGH_WORDS},
+               "/posts/{post_id}": {"title": "t"}}
 
 _table_app = create_app(Settings(database_url="sqlite://", secret_key=TEST_SECRET, demo=True,
                                  _env_file=None))  # type: ignore[call-arg]
@@ -107,11 +134,14 @@ def test_each_role_gets_the_expected_answer(
     auth_service.make_admin(db, email=ADMIN)
     anna = member(db, ANNA)
     post = posts_service.create_post(db, member=anna, title="Mine", body="My reflection.", thing_key=None)
+    comment = posts_service.add_comment(db, user=member(db, TRAINER).user, post_id=post.id or 0,
+                                        body="Well put.")
     anna_token, _plain = auth_service.issue_token(db, user_id=anna.user.id, name="anna's")
     db.commit()
     values = {"cohort": "testcohort", "key": "intro", "post_id": str(post.id),
               "token_id": str(anna_token.id), "provider": "nonesuch", "token": "nonesuch",
-              "completion_id": "999", "membership_id": str(anna.membership.id)}
+              "completion_id": "999", "membership_id": str(anna.membership.id),
+              "comment_id": str(comment.id)}
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
     got = []
     for role in ROLES:
@@ -131,7 +161,7 @@ def test_each_role_gets_the_expected_answer(
             if path.startswith("/api/"):
                 body = next((b for end, b in JSON_BODIES.items() if path.endswith(end)), None)
                 response = client.request(method, url, headers=headers,
-                                          json=body if method in ("PUT", "POST") else None)
+                                          json=body if method in ("PUT", "POST", "PATCH") else None)
             else:
                 response = client.request(method, url, data=data if method != "GET" else None)
             got.append(response.status_code)

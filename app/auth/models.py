@@ -25,6 +25,8 @@ class User(SQLModel, table=True):
     is_admin: bool = False  # sees every cohort and the outbox (`ting admin create`)
     password_hash: str | None = Field(default=None, max_length=200)  # argon2id; none: no password
     last_signed_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # part of what the private feed addresses are signed with: one more ends all of them
+    feed_generation: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 

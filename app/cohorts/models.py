@@ -98,6 +98,10 @@ class Membership(SQLModel, table=True):
     # registered through the cohort's open enrolment page, not listed in its file: an import
     # leaves them be (and they are active only once their e-mail address is verified)
     self_enrolled: bool = False
+    # comments on this participant's posts since they last looked (the navigation's count,
+    # read with the membership on every request, so it costs no query of its own)
+    comments_unread: int = 0
+    comments_seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
@@ -110,6 +114,7 @@ class MembershipFacts:
     role: Role
     organization: str | None
     group_id: int | None
+    comments_unread: int = 0
 
 
 # The membership an admin "holds" in a cohort they only oversee: no row, no organisation.

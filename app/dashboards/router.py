@@ -18,12 +18,14 @@ from app.dashboards.reminders import ThingLink
 from app.deps import RowId, SessionDep
 from app.i18n import _
 from app.limits import ROW_ID_MAX
+from app.posts import blog
 from app.progress import review
 from app.progress import service as progress_service
 from app.security import flash
 from app.templating import absolute_url, render
 
 router = APIRouter()
+QUESTIONS_SHOWN = 10  # the latest questions on the trainer's desk
 
 
 @router.get("/c/{cohort}/dashboard")
@@ -46,6 +48,7 @@ def trainer_desk(request: Request, member: CohortMember, db: SessionDep) -> Resp
         "user": member.user, "member": member, "cohort": member.cohort, "board": board,
         "waiting": len(review.queue(db, member=member)),
         "behind": reminders.behind_with_days(board),
+        "questions": blog.listing(db, where=blog.questions(member), limit=QUESTIONS_SHOWN),
     })
 
 

@@ -1,16 +1,35 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlmodel import Session
 
 from app.auth.deps import CurrentUser
-from app.cohorts.deps import CohortParticipant
+from app.auth.models import Person
+from app.cohorts.deps import CohortMember, CohortParticipant
 from app.db import id_of
-from app.deps import RowId, SessionDep
+from app.deps import QueryRowId, RowId, SessionDep
+from app.posts import blog
 from app.posts import service as posts_service
-from app.posts.schemas import PostIn, PostPublic, ReflectionIn
+from app.posts.schemas import (
+    CommentIn,
+    CommentPublic,
+    PostChange,
+    PostIn,
+    PostListPublic,
+    PostPublic,
+    PostSummaryPublic,
+    QuestionIn,
+    ReflectionIn,
+)
 from app.schemas import problems
 
 router = APIRouter(tags=["posts"])
+
+
+def _post(db: Session, user: Person, post_id: int) -> PostPublic:
+    return PostPublic.model_validate(posts_service.read_post(db, user=user, post_id=post_id))
 
 
 @router.put("/cohorts/{cohort}/things/{key}/reflection", response_model=PostPublic,
@@ -19,18 +38,72 @@ def put_reflection(key: str, body: ReflectionIn, member: CohortParticipant,
                    db: SessionDep) -> PostPublic:
     """Write or rewrite my reflection on a Thing (what the Thing page's text box edits)."""
     post = posts_service.rewrite_reflection(db, member=member, key=key, body=body.body)
-    return PostPublic.model_validate(posts_service.get_post(db, user=member.user, post_id=id_of(post)))
+    return _post(db, member.user, id_of(post))
 
 
 @router.post("/cohorts/{cohort}/posts", status_code=201, response_model=PostPublic,
-             responses=problems(404))
+             responses=problems(404, 409))
 def create_post(body: PostIn, member: CohortParticipant, db: SessionDep) -> PostPublic:
     """Write a post; with `thing` it is a reflection on that Thing."""
     post = posts_service.create_post(db, member=member, title=body.title, body=body.body,
-                                     thing_key=body.thing)
-    return PostPublic.model_validate(posts_service.get_post(db, user=member.user, post_id=id_of(post)))
+                                     thing_key=body.thing, visibility=body.visibility)
+    return _post(db, member.user, id_of(post))
+
+
+@router.post("/cohorts/{cohort}/questions", status_code=201, response_model=PostPublic,
+             responses=problems(404))
+def ask_trainers(body: QuestionIn, member: CohortParticipant, db: SessionDep) -> PostPublic:
+    """Ask the cohort's trainers (a private post); they answer in a comment."""
+    post = posts_service.ask_trainers(db, member=member, body=body.body, thing_key=body.thing)
+    return _post(db, member.user, id_of(post))
+
+
+@router.get("/cohorts/{cohort}/posts", response_model=PostListPublic, responses=problems(404))
+def list_posts(
+    member: CohortMember, db: SessionDep, after: QueryRowId = None,
+    thing: Annotated[str, Query(max_length=100)] = "",
+    organization: Annotated[str, Query(max_length=200)] = "",
+    group: Annotated[str, Query(max_length=100)] = "",
+    author: QueryRowId = None,
+) -> PostListPublic:
+    """The cohort stream: every post I may read, newest first, a page at a time; narrowed to a
+    Thing, an organisation, a group or one author (their blog)."""
+    chosen = blog.stream_choice(db, member=member, thing=thing, organization=organization,
+                                group=group, author_id=author)
+    listing = blog.listing(db, where=chosen.filters(member), after=after)
+    return PostListPublic(posts=[PostSummaryPublic.model_validate(e) for e in listing.entries],
+                          next=listing.next_after)
 
 
 @router.get("/posts/{post_id}", response_model=PostPublic, responses=problems(404))
 def get_post(post_id: RowId, user: CurrentUser, db: SessionDep) -> PostPublic:
-    return PostPublic.model_validate(posts_service.get_post(db, user=user, post_id=post_id))
+    return _post(db, user, post_id)
+
+
+@router.patch("/posts/{post_id}", response_model=PostPublic, responses=problems(403, 404, 409))
+def change_post(post_id: RowId, body: PostChange, user: CurrentUser, db: SessionDep) -> PostPublic:
+    """Edit my post: its title, text or who reads it."""
+    detail = posts_service.read_post(db, user=user, post_id=post_id)
+    post = detail.post
+    if detail.reader is None:
+        raise posts_service.post_not_found(post_id)
+    posts_service.edit_post(db, member=detail.reader, post_id=post_id,
+                            title=body.title if body.title is not None else post.title,
+                            body=body.body if body.body is not None else post.body,
+                            visibility=body.visibility)
+    return _post(db, user, post_id)
+
+
+@router.post("/posts/{post_id}/comments", status_code=201, response_model=CommentPublic,
+             responses=problems(403, 404))
+def add_comment(post_id: RowId, body: CommentIn, user: CurrentUser, db: SessionDep) -> CommentPublic:
+    """Comment on a post I may read."""
+    comment = posts_service.add_comment(db, user=user, post_id=post_id, body=body.body)
+    detail = posts_service.read_post(db, user=user, post_id=post_id)
+    return CommentPublic.model_validate(next(c for c in detail.comments if c.comment.id == comment.id))
+
+
+@router.post("/comments/{comment_id}/hide", status_code=204, responses=problems(403, 404))
+def hide_comment(comment_id: RowId, user: CurrentUser, db: SessionDep) -> None:
+    """Hide a comment on my post (or, as a trainer, on any post of the cohort); it is kept."""
+    posts_service.hide_comment(db, user=user, comment_id=comment_id)

@@ -10,11 +10,13 @@ from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
 
 
 class Post(SQLModel, table=True):
-    """A learning-blog entry; tied to a Thing it is that Thing's reflection."""
+    """A learning-blog entry; tied to a Thing it is that Thing's reflection. A deleted post
+    leaves every view but is kept for the record."""
 
     __tablename__ = "posts"
     __table_args__ = (
         Index("ix_posts_author_thing", "author_id", "thing_id"),
+        Index("ix_posts_cohort_created", "cohort_id", "created_at", "id"),
         enum_check("visibility", PostVisibility),
     )
 
@@ -27,5 +29,25 @@ class Post(SQLModel, table=True):
     word_count: int = 0
     visibility: PostVisibility = Field(default=PostVisibility.cohort,
                                        sa_type=StrEnumType(PostVisibility, 10))
+    # a question to the cohort's trainers ("Ask the trainer"): always private
+    is_question: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Comment(SQLModel, table=True):
+    """A reader's comment on a post. The post's author and the trainers may hide it: it leaves
+    the page but is kept for the record."""
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_post_created", "post_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="posts.id")
+    author_id: int = Field(foreign_key="memberships.id", index=True)
+    body: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    hidden_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    hidden_by_id: int | None = Field(default=None, foreign_key="memberships.id")
+

@@ -1,22 +1,27 @@
-"""Reflection posts. The blog, comments, feeds and Markdown rendering of posts come later."""
+"""Reflection posts and the learning blog: writing, editing and deleting posts, who reads
+which, reading one with its comments, commenting, and the count of new comments."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html import escape
+from typing import cast
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.auth.models import Person, User
-from app.cohorts.models import Cohort, Member, Membership, PostVisibility, Role, require_participant
+from app.cohorts import service as cohorts_service
+from app.cohorts.models import Cohort, Member, Membership, PostVisibility, require_participant
 from app.db import id_of
-from app.errors import InvalidInput, NotFound
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.i18n import _
 from app.limits import POST_BODY_CHARS, POST_TITLE_CHARS
-from app.posts.models import Post
+from app.markdown import render_user_text
+from app.posts import blog
+from app.posts.models import Comment, Post
 from app.programs import service as programs_service
 from app.programs.models import Thing, ThingFacts
 
@@ -25,12 +30,6 @@ _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 def count_words(text: str) -> int:
     return len(_WORD.findall(text))
-
-
-def plain_html(text: str) -> str:
-    """Escaped text in paragraphs: how posts are shown until Markdown rendering arrives."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    return "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
 def _check_body(body: str) -> None:
@@ -42,15 +41,13 @@ def _check_body(body: str) -> None:
 
 def create_post(
     session: Session, *, member: Member, title: str, body: str, thing_key: str | None = None,
-    now: datetime | None = None,
+    visibility: PostVisibility | None = None, is_question: bool = False, now: datetime | None = None,
 ) -> Post:
+    """A new post on the member's blog; a question goes to the cohort's trainers only."""
     require_participant(member)
-    title = title.strip()
-    if not title or not body.strip():
+    title = _check_title(title)
+    if not body.strip():
         raise InvalidInput(_("A post needs a title and some text."))
-    if len(title) > POST_TITLE_CHARS:
-        raise InvalidInput(_("The title is too long: at most {limit} characters.")
-                           .format(limit=POST_TITLE_CHARS))
     _check_body(body)
     thing = (programs_service.get_thing(session, program=member.program, key=thing_key)
              if thing_key else None)
@@ -58,7 +55,8 @@ def create_post(
     post = Post(
         cohort_id=id_of(member.cohort), author_id=id_of(member.membership),
         thing_id=thing.id if thing else None, title=title, body=body,
-        word_count=count_words(body), visibility=member.cohort.posts_default_visibility,
+        word_count=count_words(body), is_question=is_question,
+        visibility=PostVisibility.private if is_question else _choose_visibility(member, visibility),
         created_at=now, updated_at=now,
     )
     session.add(post)
@@ -66,10 +64,23 @@ def create_post(
     return post
 
 
+def ask_trainers(session: Session, *, member: Member, body: str, thing_key: str | None = None,
+                 now: datetime | None = None) -> Post:
+    """A participant's question to the cohort's trainers: a private post they answer in a
+    comment."""
+    thing = (programs_service.get_thing(session, program=member.program, key=thing_key)
+             if thing_key else None)
+    title = (_("Question about “{title}”").format(title=thing.title) if thing
+             else _("Question to the trainers"))
+    return create_post(session, member=member, title=title[:POST_TITLE_CHARS], body=body,
+                       thing_key=thing_key, is_question=True, now=now)
+
+
 def reflection_for(session: Session, *, member: Member, thing: ThingFacts) -> Post | None:
     """The participant's reflection on a Thing: their latest post tied to it."""
     return session.exec(
-        select(Post).where(Post.author_id == member.membership.id, Post.thing_id == thing.id)
+        select(Post).where(Post.author_id == member.membership.id, Post.thing_id == thing.id,
+                           col(Post.deleted_at).is_(None))
         .order_by(col(Post.updated_at).desc(), col(Post.id).desc())
     ).first()
 
@@ -82,7 +93,7 @@ def latest_reflections(
         return {}
     posts = session.exec(
         select(Post).where(col(Post.author_id).in_({m for m, _t in pairs}),
-                           col(Post.thing_id).in_({t for _m, t in pairs}))
+                           col(Post.thing_id).in_({t for _m, t in pairs}), col(Post.deleted_at).is_(None))
         .order_by(col(Post.updated_at), col(Post.id))
     ).all()
     wanted = set(pairs)
@@ -94,10 +105,13 @@ def latest_reflections(
     return latest
 
 
-def best_reflection_words(session: Session, *, member: Member, thing: ThingFacts) -> int:
+def best_reflection_words(session: Session, *, member: Member, thing: ThingFacts,
+                          excluding: int | None = None) -> int:
+    """The most words any of the member's posts on a Thing has (but the post `excluding`)."""
     words = session.exec(
         select(func.max(Post.word_count)).where(
-            Post.author_id == member.membership.id, Post.thing_id == thing.id)
+            Post.author_id == member.membership.id, Post.thing_id == thing.id,
+            col(Post.deleted_at).is_(None), col(Post.id) != (excluding or 0))
     ).one()
     return int(words or 0)
 
@@ -140,28 +154,121 @@ def rewrite_reflection(
     return post
 
 
+def visibilities_for(member: Member) -> list[PostVisibility]:
+    """What a participant may choose for a post in their cohort."""
+    return [v for v in PostVisibility
+            if v != PostVisibility.public or member.cohort.posts_allow_public]
+
+
+def _choose_visibility(member: Member, visibility: PostVisibility | None) -> PostVisibility:
+    chosen = visibility or member.cohort.posts_default_visibility
+    if chosen == PostVisibility.public and not member.cohort.posts_allow_public:
+        raise Conflict(_("This cohort keeps posts inside the cohort: choose 'Only me and "
+                             "the trainers' or 'Everyone in the cohort'."))
+    return chosen
+
+
+def _check_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise InvalidInput(_("A post needs a title and some text."))
+    if len(title) > POST_TITLE_CHARS:
+        raise InvalidInput(_("The title is too long: at most {limit} characters.")
+                           .format(limit=POST_TITLE_CHARS))
+    return title
+
+
+def own_post(session: Session, *, member: Member, post_id: int) -> Post:
+    """A post the caller wrote (to edit or delete); anyone else's is refused, and one they
+    cannot read is not found."""
+    post = session.get(Post, post_id)
+    if post is None or not blog.may_read(post, member):
+        raise post_not_found(post_id)
+    if not member.is_participant or post.author_id != member.membership.id:
+        raise Forbidden(_("Only the author can change or delete a post."))
+    return post
+
+
+def edit_post(
+    session: Session, *, member: Member, post_id: int, title: str, body: str,
+    visibility: PostVisibility | None = None, now: datetime | None = None,
+) -> Post:
+    post = own_post(session, member=member, post_id=post_id)
+    title = _check_title(title)
+    if not body.strip():
+        raise InvalidInput(_("A post needs a title and some text."))
+    _check_body(body)
+    post.title, post.body, post.word_count = title, body, count_words(body)
+    if visibility is not None and not post.is_question:
+        post.visibility = _choose_visibility(member, visibility)
+    post.updated_at = now or datetime.now(UTC)
+    session.flush()
+    return post
+
+
+def delete_post(session: Session, *, member: Member, post_id: int, now: datetime | None = None) -> Post:
+    """The post leaves every view; the row stays, for the record."""
+    post = own_post(session, member=member, post_id=post_id)
+    post.deleted_at = now or datetime.now(UTC)
+    session.flush()
+    return post
+
+
+# -- reading one post, and its comments ---------------------------------------------------------
+
 @dataclass
 class Author:
     name: str
     email: str | None  # only for the author themself and the cohort's trainers
+    membership_id: int
+
+
+@dataclass(frozen=True)
+class CommentView:
+    comment: Comment
+    author_name: str
+
+    @property
+    def html(self) -> str:
+        return render_user_text(self.comment.body)
 
 
 @dataclass
 class PostDetail:
-    """A post as one reader may see it."""
+    """A post as one reader may see it, with what they may do to it."""
 
     post: Post
     author: Author
     cohort: Cohort
     thing: Thing | None
+    reader: Member | None  # None: a public post read by someone outside the cohort
+    comments: list[CommentView] = field(default_factory=list)
 
     @property
     def html(self) -> str:
-        return plain_html(self.post.body)
+        return render_user_text(self.post.body)
+
+    @property
+    def is_mine(self) -> bool:
+        return (self.reader is not None and self.reader.is_participant
+                and self.reader.membership.id == self.post.author_id)
+
+    @property
+    def may_comment(self) -> bool:
+        return self.reader is not None and not self.reader.is_admin_view
+
+    @property
+    def may_hide_comments(self) -> bool:
+        return self.is_mine or (self.reader is not None and self.reader.is_trainer)
 
 
-def get_post(session: Session, *, user: Person, post_id: int) -> PostDetail:
-    """A post for a member of its cohort; private posts only for their author and trainers."""
+def post_not_found(post_id: int) -> NotFound:
+    return NotFound(_("No post {id} that you can see.").format(id=post_id))
+
+
+def read_post(session: Session, *, user: Person | None, post_id: int) -> PostDetail:
+    """A post for whoever may read it: its cohort's members (private posts: the author and
+    the trainers), and anyone at all when it is public and its cohort allows that."""
     row = session.exec(
         select(Post, Membership, User, Cohort)
         .join(Membership, col(Membership.id) == col(Post.author_id))
@@ -169,21 +276,120 @@ def get_post(session: Session, *, user: Person, post_id: int) -> PostDetail:
         .join(Cohort, col(Cohort.id) == col(Post.cohort_id))
         .where(Post.id == post_id)
     ).first()
-    missing = NotFound(_("No post {id} that you can see.").format(id=post_id))
     if row is None:
-        raise missing
+        raise post_not_found(post_id)
     post, _author_membership, author, cohort = row
-    roles = set(session.exec(
-        select(Membership.role).where(Membership.cohort_id == cohort.id,
-                                      Membership.user_id == user.id, col(Membership.is_active))
-    ).all())
-    if not roles and user.is_admin:  # a site admin sees a cohort as its trainers do
-        roles = {Role.trainer, Role.manager}
-    if not roles:
-        raise missing
-    is_author, is_trainer = author.id == user.id, Role.trainer in roles
-    if post.visibility == PostVisibility.private and not (is_author or is_trainer):
-        raise missing
+    reader = _reader(session, user=user, cohort=cohort)
+    public = (post.visibility == PostVisibility.public and cohort.posts_allow_public
+              and post.deleted_at is None)
+    if not (public or blog.may_read(post, reader)):
+        raise post_not_found(post_id)
+    staff_view = reader is not None and (reader.is_trainer or author.id == reader.user.id)
     thing = session.get(Thing, post.thing_id) if post.thing_id else None
-    shown = Author(name=author.name, email=author.email if is_author or is_trainer else None)
-    return PostDetail(post=post, author=shown, cohort=cohort, thing=thing)
+    comments = session.exec(
+        select(Comment, User.name)
+        .join(Membership, col(Membership.id) == col(Comment.author_id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(Comment.post_id == post_id, col(Comment.hidden_at).is_(None))
+        .order_by(col(Comment.created_at), col(Comment.id))
+    ).all()
+    return PostDetail(
+        post=post, cohort=cohort, thing=thing, reader=reader,
+        author=Author(name=author.name, email=author.email if staff_view else None,
+                      membership_id=post.author_id),
+        comments=[CommentView(comment=c, author_name=name) for c, name in comments])
+
+
+def _reader(session: Session, *, user: Person | None, cohort: Cohort) -> Member | None:
+    if user is None:
+        return None
+    member = cohorts_service.find_member(session, cohort_key=cohort.key, user_id=user.id)
+    if member is None and user.is_admin and isinstance(user, User):
+        member = cohorts_service.admin_member(session, user=user, cohort_key=cohort.key)
+    return member
+
+
+def add_comment(session: Session, *, user: Person, post_id: int, body: str,
+                now: datetime | None = None) -> Comment:
+    detail = read_post(session, user=user, post_id=post_id)
+    if not detail.may_comment or detail.reader is None:
+        raise Forbidden(_("Only members of this post's cohort can comment on it."))
+    if not body.strip():
+        raise InvalidInput(_("A comment needs some text."))
+    _check_body(body)
+    comment = Comment(post_id=post_id, author_id=id_of(detail.reader.membership), body=body,
+                      created_at=now or datetime.now(UTC))
+    session.add(comment)
+    if comment.author_id != detail.post.author_id:
+        _count_unread(session, author_id=detail.post.author_id, change=1)
+    session.flush()
+    return comment
+
+
+def hide_comment(session: Session, *, user: Person, comment_id: int,
+                 now: datetime | None = None) -> Comment:
+    """The post's author and the cohort's trainers may hide a comment; it is kept."""
+    comment = session.get(Comment, comment_id)
+    missing = NotFound(_("No comment {id} that you can see.").format(id=comment_id))
+    if comment is None or comment.hidden_at is not None:
+        raise missing
+    try:
+        detail = read_post(session, user=user, post_id=comment.post_id)
+    except NotFound:
+        raise missing from None
+    if not detail.may_hide_comments or detail.reader is None:
+        raise Forbidden(_("Only the post's author and the cohort's trainers can hide a comment."))
+    comment.hidden_at = now or datetime.now(UTC)
+    comment.hidden_by_id = detail.reader.membership.id or None  # a site admin holds none
+    author = session.get_one(Membership, detail.post.author_id)
+    if comment.author_id != author.id and (author.comments_seen_at is None
+                                           or comment.created_at > author.comments_seen_at):
+        _count_unread(session, author_id=id_of(author), change=-1)  # it was still new to them
+    session.flush()
+    return comment
+
+
+# -- new comments on my posts -------------------------------------------------------------------
+# Each participant's membership counts the comments on their posts since they last looked, so
+# the navigation shows the count without a query of its own.
+
+def _count_unread(session: Session, *, author_id: int, change: int) -> None:
+    counter = col(Membership.comments_unread)
+    session.execute(sa.update(Membership).where(col(Membership.id) == author_id)
+                    .values(comments_unread=sa.case((counter + change < 0, 0), else_=counter + change)))
+
+
+def _comments_for_me(member: Member) -> sa.ColumnElement[bool]:
+    return sa.and_(col(Post.author_id) == member.membership.id, col(Post.deleted_at).is_(None),
+                   col(Comment.hidden_at).is_(None), col(Comment.author_id) != member.membership.id)
+
+
+@dataclass(frozen=True)
+class CommentOnMine:
+    comment: Comment
+    author_name: str
+    post_id: int
+    post_title: str
+    is_new: bool
+
+
+def comments_on_my_posts(session: Session, *, member: Member, limit: int = 20,
+                         now: datetime | None = None) -> list[CommentOnMine]:
+    """The latest comments on my posts, newest first; looking at them makes them no longer new."""
+    require_participant(member)
+    membership = session.get_one(Membership, member.membership.id)
+    rows = session.exec(
+        select(Comment, User.name, Post.id, Post.title)
+        .join(Post, col(Post.id) == col(Comment.post_id))
+        .join(Membership, col(Membership.id) == col(Comment.author_id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(_comments_for_me(member))
+        .order_by(col(Comment.created_at).desc(), col(Comment.id).desc()).limit(limit)
+    ).all()
+    seen_at = membership.comments_seen_at
+    found = [CommentOnMine(comment=c, author_name=name, post_id=cast(int, pid), post_title=title,
+                           is_new=seen_at is None or c.created_at > seen_at)
+             for c, name, pid, title in rows]
+    membership.comments_seen_at, membership.comments_unread = now or datetime.now(UTC), 0
+    session.flush()
+    return found

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from app.auth.deps import CurrentUser
 from app.cohorts.deps import CohortMember, CohortParticipant
 from app.deps import RowId, SessionDep
+from app.posts import service as posts_service
+from app.posts.schemas import DeletedPublic
 from app.progress import review
 from app.progress import service as progress_service
 from app.progress.schemas import (
@@ -73,3 +76,18 @@ def put_signoff_decision(completion_id: RowId, body: DecisionIn, member: CohortM
     completion = review.decide(db, member=member, completion_id=completion_id,
                                decision=body.decision, comment=body.comment)
     return DecisionPublic.model_validate(completion)
+
+
+@router.delete("/posts/{post_id}", response_model=DeletedPublic, responses=problems(403, 404, 409),
+               tags=["posts"])
+def delete_post(post_id: RowId, user: CurrentUser, db: SessionDep,
+                reopen_thing: bool = False) -> DeletedPublic:
+    """Delete my post (it is kept for the record, out of every view). If it is the required
+    reflection of a Thing I marked done, that Thing goes back to open: answered 409 unless
+    `reopen_thing=true` says so."""
+    detail = posts_service.read_post(db, user=user, post_id=post_id)
+    if detail.reader is None:
+        raise posts_service.post_not_found(post_id)
+    removal = progress_service.delete_post(db, member=detail.reader, post_id=post_id,
+                                           reopen=reopen_thing)
+    return DeletedPublic(id=post_id, reopened=removal.reopens.key if removal.reopens else None)

@@ -9,11 +9,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app.auth.deps import CurrentUser
+from app.auth.models import Person
 from app.cohorts.deps import CohortMember
 from app.cohorts.models import Member
 from app.db import id_of
 from app.deps import RowId, SessionDep
 from app.i18n import _
+from app.posts import blog
 from app.posts import service as posts_service
 from app.progress import review
 from app.progress import service as progress_service
@@ -25,6 +28,7 @@ from app.templating import is_htmx, render, submit_form
 router = APIRouter()
 
 TextField = Annotated[str | None, Form()]
+COLLEAGUES_SHOWN = 3  # "what colleagues wrote about this Thing": the latest few
 
 
 @router.get("/c/{cohort}/things")
@@ -47,12 +51,15 @@ def _thing_page(
                   if member.is_participant else None)
     decisions = (review.history(db, membership_id=id_of(member.membership), thing_id=view.thing.id)
                  if member.is_participant and view.needs_approval else [])
+    colleagues = None if is_htmx(request) else blog.listing(
+        db, where=[*blog.StreamChoice(thing=view.thing).filters(member),
+                   blog.not_by(member)], limit=COLLEAGUES_SHOWN)
     context = {
         "user": member.user, "member": member, "view": view,
         "reflection_text": reflection_text if reflection_text is not None
         else (reflection.body if reflection else ""),
         "evidence_url": evidence_url if evidence_url is not None else view.evidence_url or "",
-        "error": error, "notice": notice, "decisions": decisions,
+        "error": error, "notice": notice, "decisions": decisions, "colleagues": colleagues,
     }
     block = "completion" if is_htmx(request) else None
     return render(request, "progress/thing.html", context, status_code=status_code, block=block)
@@ -149,3 +156,41 @@ def decide_signoff(
     return submit_form(action, lambda status, error: _signoff_page(
         request, db, member, status_code=status, error=error, failed_id=completion_id,
         comment=comment or ""))
+
+
+# -- deleting a post (here: it may reopen a done Thing) -----------------------------------------
+
+def _delete_page(request: Request, db: Session, user: Person, post_id: int, *,
+                 status_code: int = 200, error: str | None = None) -> Response:
+    member = posts_service.read_post(db, user=user, post_id=post_id).reader
+    if member is None:
+        raise posts_service.post_not_found(post_id)
+    removal = progress_service.removal_of(db, member=member, post_id=post_id)
+    return render(request, "posts/delete.html", {"user": user, "member": member,
+                                                 "cohort": member.cohort, "removal": removal,
+                                                 "error": error}, status_code=status_code)
+
+
+@router.get("/posts/{post_id}/delete")
+def delete_post_page(request: Request, post_id: RowId, user: CurrentUser, db: SessionDep) -> Response:
+    """Asks first, and says when deleting reopens a done Thing."""
+    return _delete_page(request, db, user, post_id)
+
+
+@router.post("/posts/{post_id}/delete")
+def delete_post_form(request: Request, post_id: RowId, user: CurrentUser, db: SessionDep,
+                     reopen_thing: Annotated[bool, Form()] = False) -> Response:
+    def action() -> Response:
+        member = posts_service.read_post(db, user=user, post_id=post_id).reader
+        if member is None:
+            raise posts_service.post_not_found(post_id)
+        removal = progress_service.delete_post(db, member=member, post_id=post_id,
+                                               reopen=reopen_thing)
+        flash(request, _("Your post is deleted.") if removal.reopens is None else
+              _("Your post is deleted, and “{title}” is open again.").format(
+                  title=removal.reopens.title))
+        return RedirectResponse(request.app.url_path_for("my_blog", cohort=member.cohort.key),
+                                status_code=303)
+
+    return submit_form(action, lambda status, error: _delete_page(
+        request, db, user, post_id, status_code=status, error=error))

@@ -17,6 +17,7 @@ from app.errors import Conflict, InvalidInput
 from app.i18n import DEFAULT_LOCALE, _
 from app.limits import URL_CHARS
 from app.posts import service as posts_service
+from app.posts.models import Post
 from app.programs import service as programs_service
 from app.programs.models import Evidence, Program, ThemeFacts, ThingFacts, ThingKind
 from app.programs.schedule import Window, thing_window
@@ -382,3 +383,45 @@ def summaries_for(
                                           strict=True)]
         summaries[member.cohort.id] = summarise(member.program, views)
     return summaries
+
+
+@dataclass(frozen=True)
+class PostRemoval:
+    """What deleting one of my posts does: when it is the required reflection of a Thing I
+    marked done (and no other post of mine meets the rule), that Thing goes back to open."""
+
+    post: Post
+    reopens: ThingFacts | None
+    is_approved: bool = False  # then it may not be deleted: the trainer signed it off
+
+
+def removal_of(session: Session, *, member: Member, post_id: int) -> PostRemoval:
+    post = posts_service.own_post(session, member=member, post_id=post_id)
+    thing = next((t for t in programs_service.curriculum(session, program=member.program).things
+                  if t.id == post.thing_id), None)
+    if thing is None or not thing.reflection_required:
+        return PostRemoval(post=post, reopens=None)
+    view = thing_view(session, member=member, key=thing.key)
+    left = posts_service.best_reflection_words(session, member=member, thing=thing, excluding=post.id)
+    if view.completion is None or view.is_returned or left >= view.words_needed:
+        return PostRemoval(post=post, reopens=None)
+    return PostRemoval(post=post, reopens=thing,
+                       is_approved=view.completion.approval == Approval.approved)
+
+
+def delete_post(session: Session, *, member: Member, post_id: int, reopen: bool = False) -> PostRemoval:
+    """Delete one of my posts. If that reopens a done Thing, only when `reopen` says the
+    person agreed to it; never a reflection the trainer approved."""
+    removal = removal_of(session, member=member, post_id=post_id)
+    if removal.reopens is not None:
+        title = removal.reopens.title
+        if removal.is_approved:
+            raise Conflict(_("Your trainer approved “{title}” with this reflection; ask them "
+                             "before you delete it.").format(title=title))
+        if not reopen:
+            raise Conflict(_("This post is your reflection on “{title}”, which you marked done. "
+                             "Deleting it puts the Thing back to open; confirm that you want "
+                             "this.").format(title=title))
+        undo_completion(session, member=member, key=removal.reopens.key)
+    posts_service.delete_post(session, member=member, post_id=post_id)
+    return removal
