@@ -121,6 +121,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.secret_key = secret  # also signs private feed addresses (app.auth.feed_keys)
     app.state.engine = engine or make_engine(settings.database_url, echo=settings.log_sql)
     app.state.sessions = sessions or session_factory(app.state.engine)
     app.state.oauth = oidc.make_registry(settings)

@@ -87,8 +87,15 @@ def _static(context: Any, file: str) -> str:
     return _path(context["request"], "static", (("path", file),))
 
 
+@pass_context
+def _absolute(context: Any, path: str) -> str:
+    """A path as a full address (for what is copied out of Ting: feed addresses)."""
+    return str(context["request"].app.state.settings.absolute(path))
+
+
 env.globals["url_for"] = _url_for
 env.globals["static"] = _static
+env.globals["absolute"] = _absolute
 
 
 def absolute_url(request: Request, name: str, **params: Any) -> str:

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.auth import feed_keys
 from app.auth import service as auth_service
 from app.config import Settings
 from app.main import create_app
@@ -107,6 +108,12 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("DELETE", "/api/v1/posts/{post_id}"):                      (401, 200, 404, 404, 404, 404),
     ("POST", "/api/v1/posts/{post_id}/comments"):               (401, 201, 404, 201, 201, 403),
     ("POST", "/api/v1/comments/{comment_id}/hide"):             (401, 204, 404, 404, 404, 404),
+    ("POST", "/account/feeds/renew"):                           (303, 303, 303, 303, 303, 303),
+    # feeds: Anna's key decides, whoever's browser or token comes with it
+    ("GET", "/feeds/{feed_key}/deadlines.ics"):                 (200, 200, 200, 200, 200, 200),
+    ("GET", "/feeds/{feed_key}/c/{cohort}/stream.atom"):        (200, 200, 200, 200, 200, 200),
+    ("GET", "/feeds/{feed_key}/c/{cohort}/blog/{membership_id}.atom"): (200, 200, 200, 200, 200, 200),
+    ("GET", "/feeds/{feed_key}/c/{cohort}/things/{thing}.atom"): (200, 200, 200, 200, 200, 200),
 }
 ENOUGH_WORDS = "one two three four five six"
 FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS, "decision": "approve",
@@ -133,6 +140,8 @@ def test_each_role_gets_the_expected_answer(
     load_two_cohorts(db)
     auth_service.make_admin(db, email=ADMIN)
     anna = member(db, ANNA)
+    anna_user = auth_service.get_user_by_email(db, email=ANNA)
+    assert anna_user is not None
     post = posts_service.create_post(db, member=anna, title="Mine", body="My reflection.", thing_key=None)
     comment = posts_service.add_comment(db, user=member(db, TRAINER).user, post_id=post.id or 0,
                                         body="Well put.")
@@ -141,7 +150,8 @@ def test_each_role_gets_the_expected_answer(
     values = {"cohort": "testcohort", "key": "intro", "post_id": str(post.id),
               "token_id": str(anna_token.id), "provider": "nonesuch", "token": "nonesuch",
               "completion_id": "999", "membership_id": str(anna.membership.id),
-              "comment_id": str(comment.id)}
+              "comment_id": str(comment.id), "thing": "intro",
+              "feed_key": feed_keys.feed_key(anna_user, secret=TEST_SECRET)}
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
     got = []
     for role in ROLES:

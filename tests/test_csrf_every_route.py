@@ -24,7 +24,8 @@ UNSAFE = sorted((method, info.path) for info in api_routes(_table_app)
                 for method in info.methods & UNSAFE_METHODS)
 # Real values for path parameters, so a request would otherwise reach the route's work.
 PATH_VALUES = {"cohort": "testcohort", "key": "reflect", "token_id": "1", "post_id": "1",
-               "token": "nonesuch", "completion_id": "1", "comment_id": "1"}
+               "token": "nonesuch", "completion_id": "1", "comment_id": "1", "feed_key": "1-x",
+               "thing": "intro"}
 REFUSAL = "This form has expired or did not come from Ting"
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app.auth import feed_keys
 from app.auth import service as auth_service
 from app.auth.deps import CurrentUser
 from app.auth.models import SignInMethod, User
@@ -39,6 +40,7 @@ def _account_page(request: Request, db: SessionDep, user: User, *, status_code: 
         "sign_in_method": method_label(current.method) if current else None,
         "signed_in_at": current.started_at if current else None,
         "tokens": auth_service.tokens_of(db, user_id=id_of(user)),
+        "feed_key": feed_keys.feed_key(user, secret=request.app.state.secret_key),
         "token_name": "", "token_error": None, "new_token": None,
         **extra,
     }
@@ -78,3 +80,12 @@ def sign_out_everywhere(request: Request, user: CurrentUser, db: SessionDep) -> 
     end_session(request)
     flash(request, _("You are signed out on every browser ({count}).").format(count=count))
     return RedirectResponse(request.app.url_path_for("login_page"), status_code=303)
+
+
+@router.post("/account/feeds/renew")
+def renew_feeds(request: Request, user: CurrentUser, db: SessionDep) -> Response:
+    """New private feed addresses; the old ones stop working (for when one has leaked)."""
+    feed_keys.renew_feed_key(db, user=user)
+    flash(request, _("Your feeds have new addresses; the old ones no longer work. Give the new "
+                     "ones to your feed reader and calendar."))
+    return RedirectResponse(request.app.url_path_for("account_page") + "#feeds", status_code=303)

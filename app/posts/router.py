@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app.auth import feed_keys
 from app.auth.deps import CurrentUser, caller
 from app.auth.models import Person
 from app.cohorts import service as cohorts_service
@@ -16,15 +17,15 @@ from app.cohorts.deps import CohortMember, CohortParticipant
 from app.cohorts.models import Member, PostVisibility
 from app.db import id_of
 from app.deps import QueryRowId, RowId, SessionDep
-from app.errors import InvalidInput
+from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.markdown import render_user_text
-from app.posts import blog
+from app.posts import blog, feeds
 from app.posts import service as posts_service
 from app.posts.models import Post
 from app.programs import service as programs_service
 from app.security import flash
-from app.templating import render, submit_form
+from app.templating import absolute_url, render, submit_form
 
 router = APIRouter()
 
@@ -220,3 +221,58 @@ def ask_form(request: Request, member: CohortParticipant, db: SessionDep, body: 
 
     return submit_form(action, lambda status, error: _ask_page(
         request, member, thing=thing, body=body, status_code=status, error=error))
+
+
+# -- feeds --------------------------------------------------------------------------------------
+# Feed readers send no cookies: the key in the address says who reads (see app.auth.feed_keys).
+
+FEED_SIZE = 50  # the latest posts; readers keep what they have seen
+ATOM_TYPE = "application/atom+xml; charset=utf-8"
+
+
+def feed_reader(request: Request, db: Session, key: str, cohort: str) -> Member:
+    user = feed_keys.user_for_feed_key(db, key=key, secret=request.app.state.secret_key)
+    member = (cohorts_service.find_member(db, cohort_key=cohort, user_id=user.id)
+              if user is not None else None)
+    if member is None:  # a wrong or renewed key is not told apart from a cohort not theirs
+        raise NotFound(_("No such feed. Copy your feed addresses again from your account page."))
+    return member
+
+
+def _feed(request: Request, db: Session, member: Member, *, title: str, page_url: str,
+          choice: blog.StreamChoice) -> Response:
+    listing = blog.listing(db, where=choice.filters(member), limit=FEED_SIZE)
+    body = feeds.atom(title=title, feed_url=str(request.url), page_url=page_url,
+                      author=member.cohort.title, entries=listing.entries,
+                      link_of=lambda e: absolute_url(request, "post_page", post_id=e.post.id))
+    return Response(body, media_type=ATOM_TYPE)
+
+
+@router.get("/feeds/{feed_key}/c/{cohort}/stream.atom")
+def stream_feed(request: Request, feed_key: str, cohort: str, db: SessionDep) -> Response:
+    """The cohort stream as its reader may see it."""
+    member = feed_reader(request, db, feed_key, cohort)
+    return _feed(request, db, member, title=member.cohort.title, choice=blog.StreamChoice(),
+                 page_url=absolute_url(request, "stream_page", cohort=cohort))
+
+
+@router.get("/feeds/{feed_key}/c/{cohort}/blog/{membership_id}.atom")
+def blog_feed(request: Request, feed_key: str, cohort: str, membership_id: RowId,
+              db: SessionDep) -> Response:
+    """One person's blog."""
+    member = feed_reader(request, db, feed_key, cohort)
+    author = cohorts_service.participant_in(db, member=member, membership_id=membership_id)
+    return _feed(request, db, member, choice=blog.StreamChoice(author_id=membership_id),
+                 title=_("{name}'s blog").format(name=author.user.name),
+                 page_url=absolute_url(request, "person_blog", cohort=cohort,
+                                       membership_id=membership_id))
+
+
+@router.get("/feeds/{feed_key}/c/{cohort}/things/{thing}.atom")
+def thing_feed(request: Request, feed_key: str, cohort: str, thing: str, db: SessionDep) -> Response:
+    """What everyone wrote about one Thing."""
+    member = feed_reader(request, db, feed_key, cohort)
+    chosen = blog.stream_choice(db, member=member, thing=thing)
+    assert chosen.thing is not None
+    return _feed(request, db, member, choice=chosen, title=chosen.thing.title,
+                 page_url=absolute_url(request, "thing_page", cohort=cohort, key=thing))

@@ -9,21 +9,24 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app.auth import feed_keys
 from app.auth.deps import CurrentUser
 from app.auth.models import Person
+from app.cohorts import service as cohorts_service
 from app.cohorts.deps import CohortMember
 from app.cohorts.models import Member
 from app.db import id_of
 from app.deps import RowId, SessionDep
+from app.errors import NotFound
 from app.i18n import _
 from app.posts import blog
 from app.posts import service as posts_service
-from app.progress import review
+from app.progress import calendar, review
 from app.progress import service as progress_service
 from app.progress.models import Decision
 from app.progress.rows import row_renderer
 from app.security import flash
-from app.templating import is_htmx, render, submit_form
+from app.templating import absolute_url, is_htmx, render, submit_form
 
 router = APIRouter()
 
@@ -194,3 +197,15 @@ def delete_post_form(request: Request, post_id: RowId, user: CurrentUser, db: Se
 
     return submit_form(action, lambda status, error: _delete_page(
         request, db, user, post_id, status_code=status, error=error))
+
+
+@router.get("/feeds/{feed_key}/deadlines.ics")
+def deadlines_feed(request: Request, feed_key: str, db: SessionDep) -> Response:
+    """When each of my Things opens and is due, in every cohort I take part in."""
+    user = feed_keys.user_for_feed_key(db, key=feed_key, secret=request.app.state.secret_key)
+    if user is None:
+        raise NotFound(_("No such feed. Copy your feed addresses again from your account page."))
+    body = calendar.deadlines(
+        db, members=cohorts_service.my_cohorts(db, user=user), host=request.url.hostname or "ting",
+        link=lambda member, thing: absolute_url(request, "thing_page", cohort=member.cohort.key, key=thing))
+    return Response(body, media_type="text/calendar; charset=utf-8")
