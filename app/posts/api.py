@@ -83,11 +83,9 @@ def get_post(post_id: RowId, user: CurrentUser, db: SessionDep) -> PostPublic:
 @router.patch("/posts/{post_id}", response_model=PostPublic, responses=problems(403, 404, 409))
 def change_post(post_id: RowId, body: PostChange, user: CurrentUser, db: SessionDep) -> PostPublic:
     """Edit my post: its title, text or who reads it."""
-    detail = posts_service.read_post(db, user=user, post_id=post_id)
-    post = detail.post
-    if detail.reader is None:
-        raise posts_service.post_not_found(post_id)
-    posts_service.edit_post(db, member=detail.reader, post_id=post_id,
+    member = posts_service.member_for_post(db, user=user, post_id=post_id)
+    post = posts_service.own_post(db, member=member, post_id=post_id)
+    posts_service.edit_post(db, member=member, post_id=post_id,
                             title=body.title if body.title is not None else post.title,
                             body=body.body if body.body is not None else post.body,
                             visibility=body.visibility)

@@ -125,10 +125,8 @@ def edit_post_page(request: Request, post_id: RowId, user: CurrentUser, db: Sess
 
 
 def _own(db: Session, user: Person, post_id: int) -> tuple[Member, Post]:
-    detail = posts_service.read_post(db, user=user, post_id=post_id)
-    if detail.reader is None:
-        raise posts_service.post_not_found(post_id)
-    return detail.reader, posts_service.own_post(db, member=detail.reader, post_id=post_id)
+    member = posts_service.member_for_post(db, user=user, post_id=post_id)
+    return member, posts_service.own_post(db, member=member, post_id=post_id)
 
 
 @router.post("/posts/{post_id}/edit")

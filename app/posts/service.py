@@ -3,6 +3,7 @@ which, reading one with its comments, commenting, and the count of new comments.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,8 +29,14 @@ from app.programs.models import Thing, ThingFacts
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
 def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Words of the text as a reader sees it: a link's address, an image's and the Markdown
+    marks are not words."""
+    shown = html.unescape(_TAG.sub(" ", render_user_text(text)))
+    return len(_WORD.findall(shown))
 
 
 def _check_body(body: str) -> None:
@@ -298,6 +305,15 @@ def read_post(session: Session, *, user: Person | None, post_id: int) -> PostDet
         author=Author(name=author.name, email=author.email if staff_view else None,
                       membership_id=post.author_id),
         comments=[CommentView(comment=c, author_name=name) for c, name in comments])
+
+
+def member_for_post(session: Session, *, user: Person, post_id: int) -> Member:
+    """The caller as a member of the post's cohort (to change or delete it); someone who
+    cannot read the post does not find it."""
+    reader = read_post(session, user=user, post_id=post_id).reader
+    if reader is None:
+        raise post_not_found(post_id)
+    return reader
 
 
 def _reader(session: Session, *, user: Person | None, cohort: Cohort) -> Member | None:

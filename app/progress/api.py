@@ -85,9 +85,7 @@ def delete_post(post_id: RowId, user: CurrentUser, db: SessionDep,
     """Delete my post (it is kept for the record, out of every view). If it is the required
     reflection of a Thing I marked done, that Thing goes back to open: answered 409 unless
     `reopen_thing=true` says so."""
-    detail = posts_service.read_post(db, user=user, post_id=post_id)
-    if detail.reader is None:
-        raise posts_service.post_not_found(post_id)
-    removal = progress_service.delete_post(db, member=detail.reader, post_id=post_id,
+    member = posts_service.member_for_post(db, user=user, post_id=post_id)
+    removal = progress_service.delete_post(db, member=member, post_id=post_id,
                                            reopen=reopen_thing)
     return DeletedPublic(id=post_id, reopened=removal.reopens.key if removal.reopens else None)

@@ -165,9 +165,7 @@ def decide_signoff(
 
 def _delete_page(request: Request, db: Session, user: Person, post_id: int, *,
                  status_code: int = 200, error: str | None = None) -> Response:
-    member = posts_service.read_post(db, user=user, post_id=post_id).reader
-    if member is None:
-        raise posts_service.post_not_found(post_id)
+    member = posts_service.member_for_post(db, user=user, post_id=post_id)
     removal = progress_service.removal_of(db, member=member, post_id=post_id)
     return render(request, "posts/delete.html", {"user": user, "member": member,
                                                  "cohort": member.cohort, "removal": removal,
@@ -184,9 +182,7 @@ def delete_post_page(request: Request, post_id: RowId, user: CurrentUser, db: Se
 def delete_post_form(request: Request, post_id: RowId, user: CurrentUser, db: SessionDep,
                      reopen_thing: Annotated[bool, Form()] = False) -> Response:
     def action() -> Response:
-        member = posts_service.read_post(db, user=user, post_id=post_id).reader
-        if member is None:
-            raise posts_service.post_not_found(post_id)
+        member = posts_service.member_for_post(db, user=user, post_id=post_id)
         removal = progress_service.delete_post(db, member=member, post_id=post_id,
                                                reopen=reopen_thing)
         flash(request, _("Your post is deleted.") if removal.reopens is None else

@@ -68,3 +68,20 @@ def test_creating_a_token_shows_it_once(page: Page) -> None:
     page.goto("/account")
     expect(page.get_by_label("Token", exact=True)).to_have_count(0)
     expect(page.get_by_role("cell", name="My spreadsheet", exact=True)).to_be_visible()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_blog_pages_pass_axe_and_fit_the_screen(page: Page, phone: Page, size: str) -> None:
+    tab = page if size == "desktop" else phone
+    sign_in(tab, "Mads Christensen")
+    cohort = "three-cities-2027"
+    for path, what in ((f"/c/{cohort}/stream", "stream"), (f"/c/{cohort}/blog", "my blog"),
+                       (f"/c/{cohort}/posts/new", "write a post"),
+                       (f"/c/{cohort}/questions/new", "ask the trainers")):
+        tab.goto(path)
+        _assert_no_axe_violations(tab, what)
+        _assert_fits_the_screen(tab, what)
+    tab.goto(f"/c/{cohort}/stream")
+    tab.locator(".entry h3 a").first.click()
+    _assert_no_axe_violations(tab, "a post")
+    _assert_fits_the_screen(tab, "a post")

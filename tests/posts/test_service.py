@@ -19,6 +19,8 @@ from tests.fixtures.builders import ANNA, TRAINER, load_standard, member
     ("It's a well-known e-mail trick", 5),
     ("Tre ord på dansk: læring, æbler, øl", 7),
     ("**bold** and _emphasis_", 3),
+    ("[my screencast](https://example.org/a-very-long-address/with-many-parts) is up", 4),
+    ("![a photo](https://example.org/photo.png) <b>shown</b> &amp;", 3),  # "<b>shown</b> &"
 ])
 def test_reflection_words_are_counted_as_a_reader_would(text: str, words: int) -> None:
     assert posts_service.count_words(text) == words
