@@ -32,6 +32,7 @@ from app.auth import service as auth_service
 from app.cohorts.models import Cohort, Membership
 from app.config import ROOT
 from app.db import make_engine, unit_of_work, upgrade
+from app.markdown import render_user_text
 from app.posts.models import Post
 from app.programs.models import Thing
 from app.programs.schedule import thing_window
@@ -69,6 +70,9 @@ def cohort_text(starts: date) -> str:
     return "\n".join(lines) + "\n"
 
 
+REFLECTION_HTML = render_user_text(REFLECTION)  # as the app keeps it when a post is written
+
+
 def build(database_url: str) -> None:
     engine = make_engine(database_url)
     upgrade(engine)
@@ -104,7 +108,8 @@ def build(database_url: str) -> None:
                                     "completed_at": when, "approval": "not_needed"})
                 posts.append({"cohort_id": cohort.id, "author_id": membership_id,
                               "thing_id": thing.id, "title": f"Reflection: {thing.title}",
-                              "body": REFLECTION, "word_count": len(REFLECTION.split()),
+                              "body": REFLECTION, "body_html": REFLECTION_HTML,
+                              "word_count": len(REFLECTION.split()),
                               "visibility": "cohort", "created_at": when, "updated_at": when})
         session.execute(insert(Completion), completions)
         session.execute(insert(Post), posts)

@@ -18,7 +18,7 @@ from app.dashboards.reminders import ThingLink
 from app.deps import RowId, SessionDep
 from app.i18n import _
 from app.limits import ROW_ID_MAX
-from app.posts import blog
+from app.posts import blog, cards
 from app.progress import review
 from app.progress import service as progress_service
 from app.security import flash
@@ -48,7 +48,9 @@ def trainer_desk(request: Request, member: CohortMember, db: SessionDep) -> Resp
         "user": member.user, "member": member, "cohort": member.cohort, "board": board,
         "waiting": len(review.queue(db, member=member)),
         "behind": reminders.behind_with_days(board),
-        "questions": blog.listing(db, where=blog.questions(member), limit=QUESTIONS_SHOWN),
+        "questions": blog.listing(db, member=member, choice=blog.StreamChoice(questions_only=True),
+                                  limit=QUESTIONS_SHOWN),
+        "card": cards.card_renderer(request, member.cohort),
     })
 
 

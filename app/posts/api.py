@@ -70,7 +70,7 @@ def list_posts(
     Thing, an organisation, a group or one author (their blog)."""
     chosen = blog.stream_choice(db, member=member, thing=thing, organization=organization,
                                 group=group, author_id=author)
-    listing = blog.listing(db, where=chosen.filters(member), after=after)
+    listing = blog.listing(db, member=member, choice=chosen, after=after)
     return PostListPublic(posts=[PostSummaryPublic.model_validate(e) for e in listing.entries],
                           next=listing.next_after)
 

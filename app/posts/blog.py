@@ -1,10 +1,12 @@
 """The learning blog: who may read which post, a person's blog, the cohort stream, and what a
-Thing's readers wrote. Every list is one query for the posts and one for their comment counts,
-whatever their number."""
+Thing's readers wrote. Every list is one query, whatever the number of posts and comments."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -21,16 +23,6 @@ from app.programs.models import Thing, ThingFacts
 PAGE_SIZE = 20
 
 
-def readable_by(member: Member) -> sa.ColumnElement[bool]:
-    """The posts of the member's cohort they may read: not deleted; private ones only their
-    author's and the trainers'."""
-    shown = sa.and_(col(Post.cohort_id) == member.cohort.id, col(Post.deleted_at).is_(None))
-    if member.is_trainer:
-        return shown
-    return sa.and_(shown, sa.or_(col(Post.visibility) != PostVisibility.private,
-                                 col(Post.author_id) == member.membership.id))
-
-
 def may_read(post: Post, member: Member | None) -> bool:
     """The same rule for one post; without a member (nobody signed in, or not in the cohort),
     only a public post of a cohort that allows them."""
@@ -43,11 +35,24 @@ def may_read(post: Post, member: Member | None) -> bool:
     return member.is_trainer or post.author_id == member.membership.id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class PostRow:
+    """What a list shows of a post, read without the ORM (lists are the busiest pages)."""
+
+    id: int
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    visibility: PostVisibility
+    word_count: int
+    html: str
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A post in a list: who wrote it, on which Thing, how many comments."""
 
-    post: Post
+    post: PostRow
     author_name: str
     author_membership_id: int
     thing_key: str | None
@@ -56,7 +61,7 @@ class Entry:
 
     @property
     def html(self) -> str:
-        return render_user_text(self.post.body)
+        return self.post.html
 
 
 @dataclass(frozen=True)
@@ -65,69 +70,92 @@ class Listing:
     next_after: int | None  # the post the next (older) page follows; None: this is the last
 
 
-def _older_than(post_id: int) -> sa.ColumnElement[bool]:
-    """Posts after post `post_id` in a newest-first list (the id breaks ties in time); the
-    next page starts there, however many posts come before it."""
-    anchor = select(Post.created_at).where(Post.id == post_id).scalar_subquery()
-    return sa.or_(col(Post.created_at) < anchor,
-                  sa.and_(col(Post.created_at) == anchor, col(Post.id) < post_id))
-
-
-def listing(session: Session, *, where: list[sa.ColumnElement[bool]], after: int | None = None,
-            limit: int = PAGE_SIZE) -> Listing:
-    """Posts matching `where`, newest first, a page at a time: `after` is the last post of
-    the page before."""
-    conditions = [*where, *([_older_than(after)] if after else [])]
-    rows = session.exec(
-        select(Post, User.name, Thing.key, Thing.title)
-        .join(Membership, col(Membership.id) == col(Post.author_id))
-        .join(User, col(User.id) == col(Membership.user_id))
-        .outerjoin(Thing, col(Thing.id) == col(Post.thing_id))
-        .where(*conditions)
-        .order_by(col(Post.created_at).desc(), col(Post.id).desc())
-        .limit(limit + 1)
-    ).all()
-    page = rows[:limit]
-    counts = comment_counts(session, post_ids=[post.id for post, *_rest in page if post.id])
-    entries = [Entry(post=post, author_name=name, author_membership_id=post.author_id,
-                     thing_key=key, thing_title=title, comments=counts.get(post.id or 0, 0))
-               for post, name, key, title in page]
-    return Listing(entries=entries, next_after=page[-1][0].id if len(rows) > limit else None)
-
-
-def comment_counts(session: Session, *, post_ids: list[int]) -> dict[int, int]:
-    if not post_ids:
-        return {}
-    rows = session.exec(select(Comment.post_id, sa.func.count()).where(
-        col(Comment.post_id).in_(post_ids), col(Comment.hidden_at).is_(None))
-        .group_by(col(Comment.post_id))).all()
-    return {post_id: int(n) for post_id, n in rows}
-
-
 @dataclass(frozen=True)
 class StreamChoice:
-    """What the stream is narrowed to: a Thing, an organisation, a group, an author."""
+    """Which posts a list holds: the stream narrowed to a Thing, an organisation, a group or
+    an author; only questions to the trainers; or all but the reader's own."""
 
     thing: ThingFacts | None = None
     organization: str | None = None
     group: CohortGroup | None = None
     author_id: int | None = None
-
-    def filters(self, member: Member) -> list[sa.ColumnElement[bool]]:
-        where = [readable_by(member)]
-        if self.thing is not None:
-            where.append(col(Post.thing_id) == self.thing.id)
-        if self.author_id is not None:
-            where.append(col(Post.author_id) == self.author_id)
-        if self.organization is not None:
-            where.append(col(Membership.organization) == self.organization)
-        if self.group is not None:
-            where.append(col(Membership.group_id) == self.group.id)
-        return where
+    questions_only: bool = False
+    others_only: bool = False
 
     @property
     def is_narrowed(self) -> bool:
         return any(v is not None for v in (self.thing, self.organization, self.group, self.author_id))
+
+
+_COMMENTS = (sa.select(sa.func.count()).select_from(Comment)
+             .where(col(Comment.post_id) == col(Post.id), col(Comment.hidden_at).is_(None))
+             .correlate(Post).scalar_subquery())
+_COLUMNS = (col(Post.id), col(Post.title), col(Post.created_at), col(Post.updated_at),
+            col(Post.visibility), col(Post.word_count), col(Post.body_html),
+            # the Markdown only where no HTML was kept (posts written before it was)
+            sa.case((col(Post.body_html) == "", col(Post.body)), else_=None),
+            col(Post.author_id), col(User.name), col(Thing.key), col(Thing.title), _COMMENTS)
+_SHAPES = ("trainer", "thing", "organization", "group", "author", "after", "questions", "others")
+
+
+@lru_cache(maxsize=256)
+def _statement(shape: tuple[bool, ...]) -> sa.Select[Any]:
+    """The listing's query for one combination of filters, built once; the values are bound
+    at each use."""
+    on = dict(zip(_SHAPES, shape, strict=True))
+    where = [col(Post.cohort_id) == sa.bindparam("cohort_id"), col(Post.deleted_at).is_(None)]
+    if not on["trainer"]:  # private posts: their author's and the trainers' only
+        where.append(sa.or_(col(Post.visibility) != PostVisibility.private,
+                            col(Post.author_id) == sa.bindparam("me")))
+    if on["thing"]:
+        where.append(col(Post.thing_id) == sa.bindparam("thing_id"))
+    if on["organization"]:
+        where.append(col(Membership.organization) == sa.bindparam("organization"))
+    if on["group"]:
+        where.append(col(Membership.group_id) == sa.bindparam("group_id"))
+    if on["author"]:
+        where.append(col(Post.author_id) == sa.bindparam("author_id"))
+    if on["questions"]:
+        where.append(col(Post.is_question).is_(True))
+    if on["others"]:
+        where.append(col(Post.author_id) != sa.bindparam("me"))
+    if on["after"]:  # older than the last post of the page before (the id breaks ties)
+        anchor = sa.select(col(Post.created_at)).where(col(Post.id) == sa.bindparam("after"))
+        anchor_at = anchor.scalar_subquery()
+        where.append(sa.or_(col(Post.created_at) < anchor_at,
+                            sa.and_(col(Post.created_at) == anchor_at,
+                                    col(Post.id) < sa.bindparam("after"))))
+    return (sa.select(*_COLUMNS)
+            .join(Membership, col(Membership.id) == col(Post.author_id))
+            .join(User, col(User.id) == col(Membership.user_id))
+            .outerjoin(Thing, col(Thing.id) == col(Post.thing_id))
+            .where(*where)
+            .order_by(col(Post.created_at).desc(), col(Post.id).desc())
+            .limit(sa.bindparam("limit")))
+
+
+def listing(session: Session, *, member: Member, choice: StreamChoice | None = None,
+            after: int | None = None, limit: int = PAGE_SIZE) -> Listing:
+    """The posts the member may read that `choice` picks, newest first, a page at a time
+    (`after`: the last post of the page before), with their comment counts: one query."""
+    choice = choice or StreamChoice()
+    shape = (member.is_trainer, choice.thing is not None, choice.organization is not None,
+             choice.group is not None, choice.author_id is not None, after is not None,
+             choice.questions_only, choice.others_only)
+    params = {"cohort_id": member.cohort.id, "me": member.membership.id, "limit": limit + 1,
+              "thing_id": choice.thing.id if choice.thing else None,
+              "organization": choice.organization, "author_id": choice.author_id,
+              "group_id": choice.group.id if choice.group else None, "after": after}
+    rows = session.connection().execute(_statement(shape), params).all()
+    entries = [
+        Entry(post=PostRow(id=post_id, title=title, created_at=created_at, updated_at=updated_at,
+                           visibility=visibility, word_count=words,
+                           html=body_html or render_user_text(body or "")),
+              author_name=name, author_membership_id=author_id, thing_key=key, thing_title=thing_title,
+              comments=int(comments))
+        for (post_id, title, created_at, updated_at, visibility, words, body_html, body, author_id,
+             name, key, thing_title, comments) in rows[:limit]]
+    return Listing(entries=entries, next_after=entries[-1].post.id if len(rows) > limit else None)
 
 
 def stream_choice(session: Session, *, member: Member, thing: str = "", organization: str = "",
@@ -146,21 +174,10 @@ def stream_choice(session: Session, *, member: Member, thing: str = "", organiza
         organization=organization or None, group=chosen_group, author_id=author_id)
 
 
-def questions(member: Member) -> list[sa.ColumnElement[bool]]:
-    """The questions participants asked the trainers (what a trainer sees of them)."""
-    return [readable_by(member), col(Post.is_question).is_(True)]
-
-
-def not_by(member: Member) -> sa.ColumnElement[bool]:
-    """Leaves out the member's own posts (what colleagues wrote)."""
-    return col(Post.author_id) != member.membership.id
-
-
-def posts_of(member: Member, author_id: int) -> list[sa.ColumnElement[bool]]:
-    """One person's blog, as the member may see it."""
-    return StreamChoice(author_id=author_id).filters(member)
-
-
 def groups_of(session: Session, *, member: Member) -> list[CohortGroup]:
+    """The cohort's groups, to filter by; none to look up when its programme has no groups (a
+    cohort file cannot then name any)."""
+    if member.program.groups_max_size is None:
+        return []
     return list(session.exec(select(CohortGroup).where(CohortGroup.cohort_id == member.cohort.id)
                              .order_by(col(CohortGroup.name))).all())

@@ -16,7 +16,8 @@ class Post(SQLModel, table=True):
     __tablename__ = "posts"
     __table_args__ = (
         Index("ix_posts_author_thing", "author_id", "thing_id"),
-        Index("ix_posts_cohort_created", "cohort_id", "created_at", "id"),
+        Index("ix_posts_cohort_created", "cohort_id", "created_at", "id"),  # the stream
+        Index("ix_posts_author_created", "author_id", "created_at", "id"),  # a blog
         enum_check("visibility", PostVisibility),
     )
 
@@ -26,6 +27,9 @@ class Post(SQLModel, table=True):
     thing_id: int | None = Field(default=None, foreign_key="things.id")
     title: str = Field(max_length=300)
     body: str = Field(sa_type=Text)
+    # the body as safe HTML, rendered when written, so lists of posts render no Markdown
+    # ("" for posts written before it was kept: they are rendered when shown)
+    body_html: str = Field(default="", sa_type=Text)
     word_count: int = 0
     visibility: PostVisibility = Field(default=PostVisibility.cohort,
                                        sa_type=StrEnumType(PostVisibility, 10))

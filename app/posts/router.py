@@ -20,7 +20,7 @@ from app.deps import QueryRowId, RowId, SessionDep
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.markdown import render_user_text
-from app.posts import blog, feeds
+from app.posts import blog, cards, feeds
 from app.posts import service as posts_service
 from app.posts.models import Post
 from app.programs import service as programs_service
@@ -36,31 +36,35 @@ PREVIEW = "preview"  # the form's "Preview" button; any other press saves
 def _listing(request: Request, member: Member, template: str, listing: blog.Listing,
              **context: object) -> Response:
     return render(request, template, {"user": member.user, "member": member,
-                                      "cohort": member.cohort, "listing": listing, **context})
+                                      "cohort": member.cohort, "listing": listing,
+                                      "card": cards.card_renderer(request, member.cohort), **context})
 
 
 @router.get("/c/{cohort}/blog")
 def my_blog(request: Request, member: CohortParticipant, db: SessionDep,
             after: QueryRowId = None) -> Response:
-    listing = blog.listing(db, where=blog.posts_of(member, id_of(member.membership)), after=after)
+    listing = blog.listing(db, member=member, after=after,
+                           choice=blog.StreamChoice(author_id=id_of(member.membership)))
     comments = posts_service.comments_on_my_posts(db, member=member)
     return _listing(request, member, "posts/my_blog.html", listing, comments=comments)
 
 
 @router.get("/c/{cohort}/blog/{membership_id}")
-def person_blog(request: Request, membership_id: RowId, member: CohortMember, db: SessionDep,
+async def person_blog(request: Request, membership_id: RowId, member: CohortMember, db: SessionDep,
                 after: QueryRowId = None) -> Response:
     author = cohorts_service.participant_in(db, member=member, membership_id=membership_id)
-    listing = blog.listing(db, where=blog.posts_of(member, membership_id), after=after)
+    listing = blog.listing(db, member=member, choice=blog.StreamChoice(author_id=membership_id),
+                           after=after)
     return _listing(request, member, "posts/blog.html", listing, author=author)
 
 
+# Lists only read: they stay on the event loop, without a hop to the thread pool (as My Things).
 @router.get("/c/{cohort}/stream")
-def stream_page(request: Request, member: CohortMember, db: SessionDep, thing: str = "",
+async def stream_page(request: Request, member: CohortMember, db: SessionDep, thing: str = "",
                 organization: str = "", group: str = "", after: QueryRowId = None) -> Response:
     chosen = blog.stream_choice(db, member=member, thing=thing, organization=organization,
                                 group=group)
-    listing = blog.listing(db, where=chosen.filters(member), after=after)
+    listing = blog.listing(db, member=member, choice=chosen, after=after)
     return _listing(request, member, "posts/stream.html", listing, chosen=chosen,
                     groups=blog.groups_of(db, member=member),
                     things=programs_service.curriculum(db, program=member.program).things)
@@ -239,7 +243,7 @@ def feed_reader(request: Request, db: Session, key: str, cohort: str) -> Member:
 
 def _feed(request: Request, db: Session, member: Member, *, title: str, page_url: str,
           choice: blog.StreamChoice) -> Response:
-    listing = blog.listing(db, where=choice.filters(member), limit=FEED_SIZE)
+    listing = blog.listing(db, member=member, choice=choice, limit=FEED_SIZE)
     body = feeds.atom(title=title, feed_url=str(request.url), page_url=page_url,
                       author=member.cohort.title, entries=listing.entries,
                       link_of=lambda e: absolute_url(request, "post_page", post_id=e.post.id))

@@ -35,8 +35,17 @@ _TAG = re.compile(r"<[^>]*>")
 def count_words(text: str) -> int:
     """Words of the text as a reader sees it: a link's address, an image's and the Markdown
     marks are not words."""
-    shown = html.unescape(_TAG.sub(" ", render_user_text(text)))
-    return len(_WORD.findall(shown))
+    return _words_in(render_user_text(text))
+
+
+def _words_in(rendered: str) -> int:
+    return len(_WORD.findall(html.unescape(_TAG.sub(" ", rendered))))
+
+
+def _write_body(post: Post, body: str) -> None:
+    """The text, its safe HTML and its words, always together."""
+    post.body, post.body_html = body, render_user_text(body)
+    post.word_count = _words_in(post.body_html)
 
 
 def _check_body(body: str) -> None:
@@ -61,11 +70,11 @@ def create_post(
     now = now or datetime.now(UTC)
     post = Post(
         cohort_id=id_of(member.cohort), author_id=id_of(member.membership),
-        thing_id=thing.id if thing else None, title=title, body=body,
-        word_count=count_words(body), is_question=is_question,
+        thing_id=thing.id if thing else None, title=title, body=body, is_question=is_question,
         visibility=PostVisibility.private if is_question else _choose_visibility(member, visibility),
         created_at=now, updated_at=now,
     )
+    _write_body(post, body)
     session.add(post)
     session.flush()
     return post
@@ -137,14 +146,13 @@ def save_reflection(
     if post is None:
         post = Post(
             cohort_id=id_of(member.cohort), author_id=id_of(member.membership), thing_id=thing.id,
-            title=_("Reflection: {title}").format(title=thing.title)[:POST_TITLE_CHARS],
-            body=body, word_count=count_words(body),
+            title=_("Reflection: {title}").format(title=thing.title)[:POST_TITLE_CHARS], body=body,
             visibility=member.cohort.posts_default_visibility, created_at=now, updated_at=now,
         )
+        _write_body(post, body)
         session.add(post)
     elif post.body != body:
-        post.body = body
-        post.word_count = count_words(body)
+        _write_body(post, body)
         post.updated_at = now
     session.flush()
     return post
@@ -205,7 +213,8 @@ def edit_post(
     if not body.strip():
         raise InvalidInput(_("A post needs a title and some text."))
     _check_body(body)
-    post.title, post.body, post.word_count = title, body, count_words(body)
+    post.title = title
+    _write_body(post, body)
     if visibility is not None and not post.is_question:
         post.visibility = _choose_visibility(member, visibility)
     post.updated_at = now or datetime.now(UTC)
@@ -253,7 +262,7 @@ class PostDetail:
 
     @property
     def html(self) -> str:
-        return render_user_text(self.post.body)
+        return self.post.body_html or render_user_text(self.post.body)
 
     @property
     def is_mine(self) -> bool:
@@ -406,6 +415,7 @@ def comments_on_my_posts(session: Session, *, member: Member, limit: int = 20,
     found = [CommentOnMine(comment=c, author_name=name, post_id=cast(int, pid), post_title=title,
                            is_new=seen_at is None or c.created_at > seen_at)
              for c, name, pid, title in rows]
-    membership.comments_seen_at, membership.comments_unread = now or datetime.now(UTC), 0
-    session.flush()
+    if membership.comments_unread or any(c.is_new for c in found):  # else nothing to write
+        membership.comments_seen_at, membership.comments_unread = now or datetime.now(UTC), 0
+        session.flush()
     return found

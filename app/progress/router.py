@@ -19,7 +19,7 @@ from app.db import id_of
 from app.deps import RowId, SessionDep
 from app.errors import NotFound
 from app.i18n import _
-from app.posts import blog
+from app.posts import blog, cards
 from app.posts import service as posts_service
 from app.progress import calendar, review
 from app.progress import service as progress_service
@@ -55,14 +55,15 @@ def _thing_page(
     decisions = (review.history(db, membership_id=id_of(member.membership), thing_id=view.thing.id)
                  if member.is_participant and view.needs_approval else [])
     colleagues = None if is_htmx(request) else blog.listing(
-        db, where=[*blog.StreamChoice(thing=view.thing).filters(member),
-                   blog.not_by(member)], limit=COLLEAGUES_SHOWN)
+        db, member=member, choice=blog.StreamChoice(thing=view.thing, others_only=True),
+        limit=COLLEAGUES_SHOWN)
     context = {
         "user": member.user, "member": member, "view": view,
         "reflection_text": reflection_text if reflection_text is not None
         else (reflection.body if reflection else ""),
         "evidence_url": evidence_url if evidence_url is not None else view.evidence_url or "",
         "error": error, "notice": notice, "decisions": decisions, "colleagues": colleagues,
+        "card": cards.card_renderer(request, member.cohort),
     }
     block = "completion" if is_htmx(request) else None
     return render(request, "progress/thing.html", context, status_code=status_code, block=block)

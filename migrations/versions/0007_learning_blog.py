@@ -44,8 +44,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('comments_seen_at', app.db.UTCDateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('body_html', sa.Text(), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('is_question', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('deleted_at', app.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.create_index('ix_posts_author_created', ['author_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_posts_cohort_created', ['cohort_id', 'created_at', 'id'], unique=False)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
@@ -61,8 +63,10 @@ def downgrade() -> None:
 
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.drop_index('ix_posts_cohort_created')
+        batch_op.drop_index('ix_posts_author_created')
         batch_op.drop_column('deleted_at')
         batch_op.drop_column('is_question')
+        batch_op.drop_column('body_html')
 
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_column('comments_seen_at')
