@@ -15,6 +15,7 @@ from app.auth import feed_keys
 from app.auth import service as auth_service
 from app.config import Settings
 from app.main import create_app
+from app.posts import comments
 from app.posts import service as posts_service
 from tests.fixtures.builders import ANNA, MANAGER, STRANGER, TRAINER, load_two_cohorts, member
 from tests.fixtures.database import TEST_SECRET
@@ -143,7 +144,7 @@ def test_each_role_gets_the_expected_answer(
     anna_user = auth_service.get_user_by_email(db, email=ANNA)
     assert anna_user is not None
     post = posts_service.create_post(db, member=anna, title="Mine", body="My reflection.", thing_key=None)
-    comment = posts_service.add_comment(db, user=member(db, TRAINER).user, post_id=post.id or 0,
+    comment = comments.add_comment(db, user=member(db, TRAINER).user, post_id=post.id or 0,
                                         body="Well put.")
     anna_token, _plain = auth_service.issue_token(db, user_id=anna.user.id, name="anna's")
     db.commit()

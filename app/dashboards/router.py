@@ -50,7 +50,7 @@ def trainer_desk(request: Request, member: CohortMember, db: SessionDep) -> Resp
         "behind": reminders.behind_with_days(board),
         "questions": blog.listing(db, member=member, choice=blog.StreamChoice(questions_only=True),
                                   limit=QUESTIONS_SHOWN),
-        "card": cards.card_renderer(request, member.cohort),
+        "cards": cards.card_renderer(request, member.cohort),
     })
 
 

@@ -10,7 +10,7 @@ from app.auth.models import Person
 from app.cohorts.deps import CohortMember, CohortParticipant
 from app.db import id_of
 from app.deps import QueryRowId, RowId, SessionDep
-from app.posts import blog
+from app.posts import blog, comments
 from app.posts import service as posts_service
 from app.posts.schemas import (
     CommentIn,
@@ -96,7 +96,7 @@ def change_post(post_id: RowId, body: PostChange, user: CurrentUser, db: Session
              responses=problems(403, 404))
 def add_comment(post_id: RowId, body: CommentIn, user: CurrentUser, db: SessionDep) -> CommentPublic:
     """Comment on a post I may read."""
-    comment = posts_service.add_comment(db, user=user, post_id=post_id, body=body.body)
+    comment = comments.add_comment(db, user=user, post_id=post_id, body=body.body)
     detail = posts_service.read_post(db, user=user, post_id=post_id)
     return CommentPublic.model_validate(next(c for c in detail.comments if c.comment.id == comment.id))
 
@@ -104,4 +104,4 @@ def add_comment(post_id: RowId, body: CommentIn, user: CurrentUser, db: SessionD
 @router.post("/comments/{comment_id}/hide", status_code=204, responses=problems(403, 404))
 def hide_comment(comment_id: RowId, user: CurrentUser, db: SessionDep) -> None:
     """Hide a comment on my post (or, as a trainer, on any post of the cohort); it is kept."""
-    posts_service.hide_comment(db, user=user, comment_id=comment_id)
+    comments.hide_comment(db, user=user, comment_id=comment_id)

@@ -39,7 +39,7 @@ def _card_macro(request: Request) -> Any:
 
 
 def card_renderer(request: Request, cohort: Cohort) -> Callable[..., Markup]:
-    """(entry, hide_author=False) -> the entry's card, for lists of this cohort's posts."""
+    """(entries, hide_author=False) -> their cards, for lists of this cohort's posts."""
     macro = _card_macro(request)
     stamp = (id(request.app), DEFAULT_LOCALE, cohort.key, cohort.timezone)
 
@@ -56,4 +56,7 @@ def card_renderer(request: Request, cohort: Cohort) -> Callable[..., Markup]:
                 _cards[key] = html
         return html
 
-    return render
+    def render_all(entries: list[Entry], hide_author: bool = False) -> Markup:
+        return Markup("\n").join(render(e, hide_author) for e in entries)  # one piece for the page
+
+    return render_all

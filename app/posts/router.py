@@ -20,7 +20,7 @@ from app.deps import QueryRowId, RowId, SessionDep
 from app.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.markdown import render_user_text
-from app.posts import blog, cards, feeds
+from app.posts import blog, cards, comments, feeds
 from app.posts import service as posts_service
 from app.posts.models import Post
 from app.programs import service as programs_service
@@ -37,7 +37,7 @@ def _listing(request: Request, member: Member, template: str, listing: blog.List
              **context: object) -> Response:
     return render(request, template, {"user": member.user, "member": member,
                                       "cohort": member.cohort, "listing": listing,
-                                      "card": cards.card_renderer(request, member.cohort), **context})
+                                      "cards": cards.card_renderer(request, member.cohort), **context})
 
 
 @router.get("/c/{cohort}/blog")
@@ -45,8 +45,8 @@ def my_blog(request: Request, member: CohortParticipant, db: SessionDep,
             after: QueryRowId = None) -> Response:
     listing = blog.listing(db, member=member, after=after,
                            choice=blog.StreamChoice(author_id=id_of(member.membership)))
-    comments = posts_service.comments_on_my_posts(db, member=member)
-    return _listing(request, member, "posts/my_blog.html", listing, comments=comments)
+    on_mine = comments.comments_on_my_posts(db, member=member)
+    return _listing(request, member, "posts/my_blog.html", listing, comments=on_mine)
 
 
 @router.get("/c/{cohort}/blog/{membership_id}")
@@ -179,7 +179,7 @@ def post_page(request: Request, post_id: RowId, db: SessionDep) -> Response:
 def comment_form(request: Request, post_id: RowId, user: CurrentUser, db: SessionDep,
                  body: TextField = "") -> Response:
     def action() -> Response:
-        posts_service.add_comment(db, user=user, post_id=post_id, body=body)
+        comments.add_comment(db, user=user, post_id=post_id, body=body)
         flash(request, _("Your comment is added."))
         return RedirectResponse(request.app.url_path_for("post_page", post_id=str(post_id))
                                 + "#comments", status_code=303)
@@ -191,7 +191,7 @@ def comment_form(request: Request, post_id: RowId, user: CurrentUser, db: Sessio
 @router.post("/comments/{comment_id}/hide")
 def hide_comment_form(request: Request, comment_id: RowId, user: CurrentUser,
                       db: SessionDep) -> Response:
-    comment = posts_service.hide_comment(db, user=user, comment_id=comment_id)
+    comment = comments.hide_comment(db, user=user, comment_id=comment_id)
     flash(request, _("The comment is hidden. It is kept for the record."))
     return RedirectResponse(request.app.url_path_for("post_page", post_id=str(comment.post_id))
                             + "#comments", status_code=303)

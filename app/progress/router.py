@@ -63,7 +63,7 @@ def _thing_page(
         else (reflection.body if reflection else ""),
         "evidence_url": evidence_url if evidence_url is not None else view.evidence_url or "",
         "error": error, "notice": notice, "decisions": decisions, "colleagues": colleagues,
-        "card": cards.card_renderer(request, member.cohort),
+        "cards": cards.card_renderer(request, member.cohort),
     }
     block = "completion" if is_htmx(request) else None
     return render(request, "progress/thing.html", context, status_code=status_code, block=block)

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page
 from app.config import Settings
 from app.db import make_engine, unit_of_work, upgrade
 from app.main import create_app
+from app.posts import comments
 from app.posts import service as posts_service
 from tests.browser.conftest import LIVE_SECRET, free_socket, serving
 from tests.browser.test_signoff import demo_sign_in
@@ -43,7 +44,7 @@ def xss_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
                                                  body=payload, thing_key="intro" if i % 2 else None)
                 first = first or post.id
             for payload in PAYLOADS:
-                posts_service.add_comment(session, user=anna.user, post_id=first or 0, body=payload)
+                comments.add_comment(session, user=anna.user, post_id=first or 0, body=payload)
         settings = Settings(database_url=url, secret_key=LIVE_SECRET, demo=True,
                             mail_sender=False, _env_file=None)  # type: ignore[call-arg]
         with serving(create_app(settings, engine=engine), free_socket()) as base:

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from markdown_it import MarkdownIt
 from sqlmodel import Session
 
+from app.posts import comments
 from app.posts import service as posts_service
 from app.progress import review
 from app.progress import service as progress_service
@@ -70,7 +71,7 @@ def test_comments_and_questions(client: TestClient, db: Session) -> None:
     anna, bram = member(db, ANNA), member(db, BRAM)
     post = posts_service.create_post(db, member=anna, title="Mine", body="My week")
     for payload in PAYLOADS:
-        posts_service.add_comment(db, user=bram.user, post_id=post.id or 0, body=payload)
+        comments.add_comment(db, user=bram.user, post_id=post.id or 0, body=payload)
     for payload in PAYLOADS[:40]:
         posts_service.ask_trainers(db, member=anna, body=payload, thing_key="intro")
     db.commit()
