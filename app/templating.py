@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
+from threading import Lock
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +18,7 @@ from babel.dates import format_date, format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup
 
 from app.config import ROOT
 from app.errors import DomainError
@@ -155,3 +158,34 @@ def submit_form(
         return action()
     except DomainError as exc:
         return form_again(exc.status_code, exc.detail)
+
+
+class RenderedPieces:
+    """Pieces of HTML rendered once by a template macro and kept under a key that holds
+    everything they depend on (any change makes a new key, never a stale piece); bounded, and
+    safe to share between the threads that serve requests."""
+
+    def __init__(self, template: str, macro: str, *, limit: int) -> None:
+        self._template, self._macro_name, self._limit = template, macro, limit
+        self._pieces: dict[tuple[Any, ...], Markup] = {}
+        self._macros: dict[int, Any] = {}  # per app: its links come from that app's routes
+        self._lock = Lock()
+
+    def macro(self, request: Request) -> Any:
+        found = self._macros.get(id(request.app))
+        if found is None:
+            # the template's url_for finds the app through a "request" in its context
+            module = env.get_template(self._template).make_module(
+                {"request": SimpleNamespace(app=request.app)})
+            found = self._macros[id(request.app)] = getattr(module, self._macro_name)
+        return found
+
+    def get(self, key: tuple[Any, ...], render: Callable[[], Any]) -> Markup:
+        piece = self._pieces.get(key)
+        if piece is None:
+            piece = Markup(str(render()).strip())
+            with self._lock:
+                if len(self._pieces) >= self._limit:
+                    self._pieces.clear()
+                self._pieces[key] = piece
+        return piece

@@ -11,6 +11,8 @@ import hmac
 from sqlmodel import Session
 
 from app.auth.models import User
+from app.errors import NotFound
+from app.i18n import _
 
 _KEY_LENGTH = 32  # hex digits of the signature: 128 bits
 
@@ -36,6 +38,18 @@ def user_for_feed_key(session: Session, *, key: str, secret: str) -> User | None
         return None
     expected = _signature(user.id, user.feed_generation, secret)
     return user if hmac.compare_digest(expected, signature) else None
+
+
+def no_such_feed() -> NotFound:
+    return NotFound(_("No such feed. Copy your feed addresses again from your account page."))
+
+
+def feed_owner(session: Session, *, key: str, secret: str) -> User:
+    """Whose feed address it is; a wrong or renewed key is not found."""
+    user = user_for_feed_key(session, key=key, secret=secret)
+    if user is None:
+        raise no_such_feed()
+    return user
 
 
 def renew_feed_key(session: Session, *, user: User) -> None:

@@ -84,10 +84,7 @@ def get_post(post_id: RowId, user: CurrentUser, db: SessionDep) -> PostPublic:
 def change_post(post_id: RowId, body: PostChange, user: CurrentUser, db: SessionDep) -> PostPublic:
     """Edit my post: its title, text or who reads it."""
     member = posts_service.member_for_post(db, user=user, post_id=post_id)
-    post = posts_service.own_post(db, member=member, post_id=post_id)
-    posts_service.edit_post(db, member=member, post_id=post_id,
-                            title=body.title if body.title is not None else post.title,
-                            body=body.body if body.body is not None else post.body,
+    posts_service.edit_post(db, member=member, post_id=post_id, title=body.title, body=body.body,
                             visibility=body.visibility)
     return _post(db, user, post_id)
 
@@ -97,8 +94,7 @@ def change_post(post_id: RowId, body: PostChange, user: CurrentUser, db: Session
 def add_comment(post_id: RowId, body: CommentIn, user: CurrentUser, db: SessionDep) -> CommentPublic:
     """Comment on a post I may read."""
     comment = comments.add_comment(db, user=user, post_id=post_id, body=body.body)
-    detail = posts_service.read_post(db, user=user, post_id=post_id)
-    return CommentPublic.model_validate(next(c for c in detail.comments if c.comment.id == comment.id))
+    return CommentPublic.model_validate(posts_service.CommentView(comment=comment, author_name=user.name))
 
 
 @router.post("/comments/{comment_id}/hide", status_code=204, responses=problems(403, 404))

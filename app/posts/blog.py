@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
-from app.cohorts.models import CohortGroup, Member, Membership, PostVisibility
+from app.cohorts.models import Cohort, CohortGroup, Member, Membership, PostVisibility
 from app.errors import NotFound
 from app.i18n import _
 from app.markdown import render_user_text
@@ -23,11 +23,15 @@ from app.programs.models import Thing, ThingFacts
 PAGE_SIZE = 20
 
 
-def may_read(post: Post, member: Member | None) -> bool:
-    """The same rule for one post; without a member (nobody signed in, or not in the cohort),
-    only a public post of a cohort that allows them."""
+def may_read(post: Post, member: Member | None, *, cohort: Cohort | None = None) -> bool:
+    """Whether a post is there for this reader: not deleted; for the members of its cohort
+    (private ones only for their author and the trainers); and, given its cohort, for anyone
+    when it is public and the cohort allows that."""
     if post.deleted_at is not None:
         return False
+    if (cohort is not None and cohort.posts_allow_public
+            and post.visibility == PostVisibility.public):
+        return True
     if member is None or member.cohort.id != post.cohort_id:
         return False
     if post.visibility != PostVisibility.private:

@@ -18,12 +18,12 @@ from app.db import id_of
 from app.errors import Forbidden, InvalidInput, NotFound
 from app.i18n import _
 from app.posts.models import Comment, Post
-from app.posts.service import check_body, read_post
+from app.posts.service import check_body, open_post
 
 
 def add_comment(session: Session, *, user: Person, post_id: int, body: str,
                 now: datetime | None = None) -> Comment:
-    detail = read_post(session, user=user, post_id=post_id)
+    detail = open_post(session, user=user, post_id=post_id)
     if not detail.may_comment or detail.reader is None:
         raise Forbidden(_("Only members of this post's cohort can comment on it."))
     if not body.strip():
@@ -46,7 +46,7 @@ def hide_comment(session: Session, *, user: Person, comment_id: int,
     if comment is None or comment.hidden_at is not None:
         raise missing
     try:
-        detail = read_post(session, user=user, post_id=comment.post_id)
+        detail = open_post(session, user=user, post_id=comment.post_id)
     except NotFound:
         raise missing from None
     if not detail.may_hide_comments or detail.reader is None:

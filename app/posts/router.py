@@ -17,7 +17,7 @@ from app.cohorts.deps import CohortMember, CohortParticipant
 from app.cohorts.models import Member, PostVisibility
 from app.db import id_of
 from app.deps import QueryRowId, RowId, SessionDep
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput
 from app.i18n import _
 from app.markdown import render_user_text
 from app.posts import blog, cards, comments, feeds
@@ -83,11 +83,16 @@ def _form_page(request: Request, member: Member, *, post: Post | None, title: st
     }, status_code=status_code)
 
 
+def _picked(value: str) -> PostVisibility | None:
+    """Who reads the post, as picked on the form; None when nothing (known) was picked."""
+    return PostVisibility(value) if value in PostVisibility.__members__ else None
+
+
 def _visibility(value: str, member: Member) -> PostVisibility:
-    try:
-        return PostVisibility(value) if value else member.cohort.posts_default_visibility
-    except ValueError:
-        raise InvalidInput(_("Choose who reads the post from the list.")) from None
+    """The pick to save: none means the cohort's default; an unknown one is refused."""
+    if value and _picked(value) is None:
+        raise InvalidInput(_("Choose who reads the post from the list."))
+    return _picked(value) or member.cohort.posts_default_visibility
 
 
 @router.get("/c/{cohort}/posts/new")
@@ -102,10 +107,8 @@ def create_post_form(
     body: TextField = "", visibility: TextField = "", thing: TextField = "", intent: TextField = "",
 ) -> Response:
     def again(status: int, error: str | None, preview: bool = False) -> Response:
-        chosen = visibility if visibility in PostVisibility.__members__ else ""
         return _form_page(request, member, post=None, title=title, body=body, thing=thing,
-                          visibility=PostVisibility(chosen) if chosen else
-                          member.cohort.posts_default_visibility,
+                          visibility=_picked(visibility) or member.cohort.posts_default_visibility,
                           status_code=status, error=error, preview=preview)
 
     def action() -> Response:
@@ -141,10 +144,9 @@ def edit_post_form(
     member, post = _own(db, user, post_id)
 
     def again(status: int, error: str | None, preview: bool = False) -> Response:
-        chosen = visibility if visibility in PostVisibility.__members__ else post.visibility
         return _form_page(request, member, post=post, title=title, body=body,
-                          visibility=PostVisibility(chosen), status_code=status, error=error,
-                          preview=preview)
+                          visibility=_picked(visibility) or post.visibility, status_code=status,
+                          error=error, preview=preview)
 
     def action() -> Response:
         if intent == PREVIEW:
@@ -233,11 +235,10 @@ ATOM_TYPE = "application/atom+xml; charset=utf-8"
 
 
 def feed_reader(request: Request, db: Session, key: str, cohort: str) -> Member:
-    user = feed_keys.user_for_feed_key(db, key=key, secret=request.app.state.secret_key)
-    member = (cohorts_service.find_member(db, cohort_key=cohort, user_id=user.id)
-              if user is not None else None)
-    if member is None:  # a wrong or renewed key is not told apart from a cohort not theirs
-        raise NotFound(_("No such feed. Copy your feed addresses again from your account page."))
+    user = feed_keys.feed_owner(db, key=key, secret=request.app.state.secret_key)
+    member = cohorts_service.find_member(db, cohort_key=cohort, user_id=user.id)
+    if member is None:  # a cohort not theirs answers as a wrong key does
+        raise feed_keys.no_such_feed()
     return member
 
 

@@ -203,15 +203,16 @@ def own_post(session: Session, *, member: Member, post_id: int) -> Post:
 
 
 def edit_post(
-    session: Session, *, member: Member, post_id: int, title: str, body: str,
-    visibility: PostVisibility | None = None, now: datetime | None = None,
+    session: Session, *, member: Member, post_id: int, title: str | None = None,
+    body: str | None = None, visibility: PostVisibility | None = None, now: datetime | None = None,
 ) -> Post:
+    """Change my post; what is not given (None) stays as it is."""
     post = own_post(session, member=member, post_id=post_id)
-    title = _check_title(title)
+    post.title = _check_title(post.title if title is None else title)
+    body = post.body if body is None else body
     if not body.strip():
         raise InvalidInput(_("A post needs a title and some text."))
     check_body(body)
-    post.title = title
     _write_body(post, body)
     if visibility is not None and not post.is_question:
         post.visibility = _choose_visibility(member, visibility)
@@ -248,19 +249,13 @@ class CommentView:
 
 
 @dataclass
-class PostDetail:
-    """A post as one reader may see it, with what they may do to it."""
+class PostAccess:
+    """A post, and what one reader may do with it."""
 
     post: Post
     author: Author
     cohort: Cohort
-    thing: Thing | None
     reader: Member | None  # None: a public post read by someone outside the cohort
-    comments: list[CommentView] = field(default_factory=list)
-
-    @property
-    def html(self) -> str:
-        return self.post.body_html or render_user_text(self.post.body)
 
     @property
     def is_mine(self) -> bool:
@@ -276,15 +271,28 @@ class PostDetail:
         return self.is_mine or (self.reader is not None and self.reader.is_trainer)
 
 
+@dataclass
+class PostDetail(PostAccess):
+    """A post as one reader sees it: with its Thing and its comments."""
+
+    thing: Thing | None = None
+    comments: list[CommentView] = field(default_factory=list)
+
+    @property
+    def html(self) -> str:
+        return self.post.body_html or render_user_text(self.post.body)
+
+
 def post_not_found(post_id: int) -> NotFound:
     return NotFound(_("No post {id} that you can see.").format(id=post_id))
 
 
-def read_post(session: Session, *, user: Person | None, post_id: int) -> PostDetail:
+def open_post(session: Session, *, user: Person | None, post_id: int) -> PostAccess:
     """A post for whoever may read it: its cohort's members (private posts: the author and
-    the trainers), and anyone at all when it is public and its cohort allows that."""
+    the trainers), and anyone at all when it is public and its cohort allows that. Others do
+    not find it."""
     row = session.exec(
-        select(Post, Membership, User, Cohort)
+        select(Post, User, Cohort)
         .join(Membership, col(Membership.id) == col(Post.author_id))
         .join(User, col(User.id) == col(Membership.user_id))
         .join(Cohort, col(Cohort.id) == col(Post.cohort_id))
@@ -292,14 +300,20 @@ def read_post(session: Session, *, user: Person | None, post_id: int) -> PostDet
     ).first()
     if row is None:
         raise post_not_found(post_id)
-    post, _author_membership, author, cohort = row
+    post, author, cohort = row
     reader = _reader(session, user=user, cohort=cohort)
-    public = (post.visibility == PostVisibility.public and cohort.posts_allow_public
-              and post.deleted_at is None)
-    if not (public or blog.may_read(post, reader)):
+    if not blog.may_read(post, reader, cohort=cohort):
         raise post_not_found(post_id)
     staff_view = reader is not None and (reader.is_trainer or author.id == reader.user.id)
-    thing = session.get(Thing, post.thing_id) if post.thing_id else None
+    return PostAccess(post=post, cohort=cohort, reader=reader,
+                      author=Author(name=author.name, email=author.email if staff_view else None,
+                                    membership_id=post.author_id))
+
+
+def read_post(session: Session, *, user: Person | None, post_id: int) -> PostDetail:
+    """The post with its Thing and its comments (hidden ones left out), oldest first."""
+    access = open_post(session, user=user, post_id=post_id)
+    post = access.post
     comments = session.exec(
         select(Comment, User.name)
         .join(Membership, col(Membership.id) == col(Comment.author_id))
@@ -308,16 +322,15 @@ def read_post(session: Session, *, user: Person | None, post_id: int) -> PostDet
         .order_by(col(Comment.created_at), col(Comment.id))
     ).all()
     return PostDetail(
-        post=post, cohort=cohort, thing=thing, reader=reader,
-        author=Author(name=author.name, email=author.email if staff_view else None,
-                      membership_id=post.author_id),
+        post=post, author=access.author, cohort=access.cohort, reader=access.reader,
+        thing=session.get(Thing, post.thing_id) if post.thing_id else None,
         comments=[CommentView(comment=c, author_name=name) for c, name in comments])
 
 
 def member_for_post(session: Session, *, user: Person, post_id: int) -> Member:
     """The caller as a member of the post's cohort (to change or delete it); someone who
     cannot read the post does not find it."""
-    reader = read_post(session, user=user, post_id=post_id).reader
+    reader = open_post(session, user=user, post_id=post_id).reader
     if reader is None:
         raise post_not_found(post_id)
     return reader

@@ -17,7 +17,6 @@ from app.cohorts.deps import CohortMember
 from app.cohorts.models import Member
 from app.db import id_of
 from app.deps import RowId, SessionDep
-from app.errors import NotFound
 from app.i18n import _
 from app.posts import blog, cards
 from app.posts import service as posts_service
@@ -199,9 +198,7 @@ def delete_post_form(request: Request, post_id: RowId, user: CurrentUser, db: Se
 @router.get("/feeds/{feed_key}/deadlines.ics")
 def deadlines_feed(request: Request, feed_key: str, db: SessionDep) -> Response:
     """When each of my Things opens and is due, in every cohort I take part in."""
-    user = feed_keys.user_for_feed_key(db, key=feed_key, secret=request.app.state.secret_key)
-    if user is None:
-        raise NotFound(_("No such feed. Copy your feed addresses again from your account page."))
+    user = feed_keys.feed_owner(db, key=feed_key, secret=request.app.state.secret_key)
     body = calendar.deadlines(
         db, members=cohorts_service.my_cohorts(db, user=user), host=request.url.hostname or "ting",
         link=lambda member, thing: absolute_url(request, "thing_page", cohort=member.cohort.key, key=thing))

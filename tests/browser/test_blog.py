@@ -4,35 +4,22 @@ a colleague's comment and the author's count of new comments."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from app.config import Settings
-from app.db import make_engine, unit_of_work, upgrade
-from app.main import create_app
-from tests.browser.conftest import LIVE_SECRET, free_socket, serving
+from tests.browser.conftest import serving_data
 from tests.browser.test_signoff import demo_sign_in
 from tests.fixtures.builders import PROGRAM, cohort_yaml, load
-from tests.fixtures.database import throwaway_database
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def blog_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder: Path = tmp_path_factory.mktemp("blog-db")
-    with throwaway_database("ting_blog", folder) as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        with unit_of_work(engine) as session:
-            load(session, PROGRAM, cohort_yaml())
-        settings = Settings(database_url=url, secret_key=LIVE_SECRET, demo=True,
-                            mail_sender=False, _env_file=None)  # type: ignore[call-arg]
-        with serving(create_app(settings, engine=engine), free_socket()) as base:
-            yield base
-        engine.dispose()
+    with serving_data(tmp_path_factory.mktemp("blog-db"), "ting_blog",
+                      lambda session: load(session, PROGRAM, cohort_yaml())) as base:
+        yield base
 
 
 def test_the_word_count_follows_the_typing(browser: Browser, blog_server: str) -> None:

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from app.config import Settings
-from app.db import make_engine, unit_of_work, upgrade
-from app.main import create_app
-from tests.browser.conftest import LIVE_SECRET, free_socket, serving
+from tests.browser.conftest import serving_data
 from tests.fixtures.builders import PROGRAM, cohort_yaml, load
-from tests.fixtures.database import throwaway_database
 
 pytestmark = pytest.mark.browser
 
@@ -21,17 +16,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def signoff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server of its own with the test programme, whose "Action plan" needs sign-off."""
-    folder: Path = tmp_path_factory.mktemp("signoff-db")
-    with throwaway_database("ting_signoff", folder) as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        with unit_of_work(engine) as session:
-            load(session, PROGRAM, cohort_yaml())
-        settings = Settings(database_url=url, secret_key=LIVE_SECRET, demo=True,
-                            mail_sender=False, _env_file=None)  # type: ignore[call-arg]
-        with serving(create_app(settings, engine=engine), free_socket()) as base:
-            yield base
-        engine.dispose()
+    with serving_data(tmp_path_factory.mktemp("signoff-db"), "ting_signoff",
+                      lambda session: load(session, PROGRAM, cohort_yaml())) as base:
+        yield base
 
 
 def demo_sign_in(page: Page, base: str, name: str) -> None:

@@ -4,52 +4,46 @@ dialog opens."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
 from playwright.sync_api import Browser, Page
+from sqlmodel import Session
 
-from app.config import Settings
-from app.db import make_engine, unit_of_work, upgrade
-from app.main import create_app
 from app.posts import comments
 from app.posts import service as posts_service
-from tests.browser.conftest import LIVE_SECRET, free_socket, serving
+from tests.browser.conftest import serving_data
 from tests.browser.test_signoff import demo_sign_in
 from tests.fixtures.builders import ANNA, BRAM, PROGRAM, cohort_yaml, load, member
-from tests.fixtures.database import throwaway_database
 from tests.xss.corpus import PAYLOADS
 
 pytestmark = pytest.mark.browser
 
 
+def _fill(session: Session, first_post: list[int]) -> None:
+    """Bram posts every payload, and Anna comments every payload on his first post (noted in
+    `first_post`); half the cohort is named with a payload."""
+    cohort = yaml.safe_load(cohort_yaml(participants=[ANNA, BRAM]))
+    cohort["participants"] += [{"email": f"p{i}@example.org", "name": p[:200]}
+                               for i, p in enumerate(PAYLOADS[::2])]
+    load(session, PROGRAM, yaml.safe_dump(cohort, allow_unicode=True))
+    bram, anna = member(session, BRAM), member(session, ANNA)
+    first = None
+    for i, payload in enumerate(PAYLOADS):
+        post = posts_service.create_post(session, member=bram, title=payload[:300],
+                                         body=payload, thing_key="intro" if i % 2 else None)
+        first = first or post.id
+    for payload in PAYLOADS:
+        comments.add_comment(session, user=anna.user, post_id=first or 0, body=payload)
+    first_post.append(first or 0)
+
+
 @pytest.fixture(scope="module")
 def xss_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """Bram posts every payload, and comments every payload on his first post; half the
-    cohort is named with a payload."""
-    folder: Path = tmp_path_factory.mktemp("xss-db")
-    with throwaway_database("ting_xss", folder) as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        cohort = yaml.safe_load(cohort_yaml(participants=[ANNA, BRAM]))
-        cohort["participants"] += [{"email": f"p{i}@example.org", "name": p[:200]}
-                                   for i, p in enumerate(PAYLOADS[::2])]
-        with unit_of_work(engine) as session:
-            load(session, PROGRAM, yaml.safe_dump(cohort, allow_unicode=True))
-            bram, anna = member(session, BRAM), member(session, ANNA)
-            first = None
-            for i, payload in enumerate(PAYLOADS):
-                post = posts_service.create_post(session, member=bram, title=payload[:300],
-                                                 body=payload, thing_key="intro" if i % 2 else None)
-                first = first or post.id
-            for payload in PAYLOADS:
-                comments.add_comment(session, user=anna.user, post_id=first or 0, body=payload)
-        settings = Settings(database_url=url, secret_key=LIVE_SECRET, demo=True,
-                            mail_sender=False, _env_file=None)  # type: ignore[call-arg]
-        with serving(create_app(settings, engine=engine), free_socket()) as base:
-            yield base, first or 0
-        engine.dispose()
+    first_post: list[int] = []
+    with serving_data(tmp_path_factory.mktemp("xss-db"), "ting_xss",
+                      lambda session: _fill(session, first_post)) as base:
+        yield base, first_post[0]
 
 
 def watched(browser: Browser, base: str, name: str) -> tuple[Page, list[str]]:
