@@ -7,7 +7,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres bench lint browser node postgres clean
+.PHONY: run test test-sqlite test-postgres bench lint translations browser node postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,12 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy app
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/translations.py check
+
+# After changing a UI string: extract, merge into every catalogue, compile. Then translate
+# what `make lint` reports as untranslated.
+translations: $(VENV)/.installed-dev
+	$(BIN)/python scripts/translations.py update
 
 bench: $(VENV)/.installed-dev postgres
 	@command -v wrk >/dev/null || { \

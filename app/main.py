@@ -11,9 +11,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import templating
+from app import i18n, templating
 from app.auth import oidc
 from app.auth import router as auth_router
 from app.auth.deps import BEARER_SCHEME
@@ -29,6 +31,7 @@ from app.deps import request_rules
 from app.handlers import install_error_handlers
 from app.mail import sender as mail_sender
 from app.pages import account as account_pages
+from app.pages import language as language_pages
 from app.pages import outbox as outbox_pages
 from app.pages import router as pages_router
 from app.pages import sign_in as sign_in_pages
@@ -46,6 +49,32 @@ SESSION_COOKIE = "ting_session"
 # The domain's words, for templates to compare with (`view.status == ThingStatus.done`).
 WORDS = {enum.__name__: enum for enum in (
     ThingKind, Evidence, ThingStatus, Approval, Role, PostVisibility, Enrolment, Decision, Cell)}
+
+
+class RequestLanguage:
+    """Each request's language starts as the person's remembered choice (a cookie), else the
+    browser's; a cohort's or programme's language may still take over (app.i18n.prefer)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        chosen = i18n.supported(cookie_parser(headers.get("cookie", "")).get(i18n.LANGUAGE_COOKIE))
+        choice = i18n.LocaleChoice(chosen, True) if chosen else i18n.LocaleChoice(
+            i18n.from_accept_language(headers.get("accept-language")) or i18n.DEFAULT_LOCALE)
+        i18n.begin_request(choice)
+
+        async def send_with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []),
+                                      (b"content-language", choice.locale.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_language)
 
 
 class ConcurrencyLimit:
@@ -143,7 +172,7 @@ def create_app(
     pages(posts_router.router)
     api(dashboards_api.router)
     for router in (pages_router.router, auth_router.router, cohorts_router.router,
-                   account_pages.router, sign_in_pages.router, outbox_pages.router,
+                   account_pages.router, language_pages.router, sign_in_pages.router, outbox_pages.router,
                    dashboards_router.router):
         pages(router)
     if settings.demo:
@@ -168,5 +197,6 @@ def create_app(
         https_only=settings.cookies_secure,
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLanguage)
     app.add_middleware(ConcurrencyLimit, limit=MAX_CONNECTIONS)
     return app

@@ -14,7 +14,8 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time, get_timezone_location
+from babel.numbers import format_decimal, format_percent
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
@@ -22,7 +23,7 @@ from markupsafe import Markup
 
 from app.config import ROOT
 from app.errors import DomainError
-from app.i18n import DEFAULT_LOCALE, translations
+from app.i18n import LANGUAGE_COOKIE, LOCALE_NAMES, LOCALES, _, babel_locale, locale, ngettext
 from app.security import CSRF_FIELD, csrf_token, pop_flashes
 
 TEMPLATES_DIR = ROOT / "templates"
@@ -37,23 +38,59 @@ env = Environment(
     # Templates ship with the code; checking their files on every render costs a stat each.
     auto_reload=False,
 )
-env.install_gettext_translations(translations(), newstyle=True)  # type: ignore[attr-defined]
+# The request's language decides (app.i18n): one environment serves every language.
+env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
+def _date_in(value: date, fmt: str, language: str) -> str:
+    return format_date(value, format=fmt, locale=language)
+
+
 def _date(value: date | None, fmt: str = "medium") -> str:
-    return format_date(value, format=fmt, locale=DEFAULT_LOCALE) if value else ""
+    return _date_in(value, fmt, locale()) if value else ""
 
 
 def _datetime(value: datetime | None, timezone: str = "UTC", fmt: str = "medium") -> str:
+    """A moment in a time zone, in the request's language, to the minute (seconds say nothing
+    to a reader): "medium" spells the month, "short" is all digits."""
     if value is None:
         return ""
-    return format_datetime(value, format=fmt, tzinfo=ZoneInfo(timezone), locale=DEFAULT_LOCALE)
+    language = locale()
+    local = value.astimezone(ZoneInfo(timezone))
+    pattern = babel_locale(language).datetime_formats[fmt]
+    return str(pattern).format(format_time(local, "short", locale=language),
+                               _date_in(local.date(), fmt, language))
 
 
-env.filters["date"] = _date
-env.filters["datetime"] = _datetime
-env.globals["htmx_file"] = HTMX
+def _time(value: datetime | None, timezone: str = "UTC") -> str:
+    if value is None:
+        return ""
+    return format_time(value, format="short", tzinfo=ZoneInfo(timezone), locale=locale())
+
+
+@lru_cache(maxsize=256)
+def _zone_city_in(zone: str, language: str) -> str:
+    return get_timezone_location(ZoneInfo(zone), locale=language, return_city=True)
+
+
+def _zone_city(zone: str) -> str:
+    """A time zone by its city, as the reader's language names it ("København")."""
+    return _zone_city_in(zone, locale())
+
+
+def _number(value: float | int) -> str:
+    return format_decimal(value, locale=locale())
+
+
+def _percent(value: float) -> str:
+    return format_percent(value, locale=locale())
+
+
+env.filters.update(date=_date, datetime=_datetime, time=_time, zone_city=_zone_city,
+                   number=_number, percent=_percent)
+env.globals.update(htmx_file=HTMX, locale=locale, LOCALES=LOCALES, LOCALE_NAMES=LOCALE_NAMES,
+                   LANGUAGE_COOKIE=LANGUAGE_COOKIE)
 
 
 def register(*, filters: dict[str, Callable[..., Any]], words: dict[str, Any]) -> None:

@@ -40,6 +40,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/cohorts"):                                        (303, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/dashboards"):                              (401, 200, 200, 200, 200, 200),
     ("GET", "/dashboards"):                                     (303, 200, 200, 200, 200, 200),
+    ("POST", "/language"):                                      (303, 303, 303, 303, 303, 303),
     ("GET", "/account"):                                        (303, 200, 200, 200, 200, 200),
     ("POST", "/account/tokens"):                                (303, 201, 201, 201, 201, 201),
     ("POST", "/account/tokens/{token_id}/revoke"):              (303, 303, 404, 404, 404, 404),
@@ -118,7 +119,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
 }
 ENOUGH_WORDS = "one two three four five six"
 FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS, "decision": "approve",
-        "title": "t", "body": ENOUGH_WORDS}
+        "title": "t", "body": ENOUGH_WORDS, "language": "da"}
 JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"body": ENOUGH_WORDS},
                "/completion": {}, "{completion_id}": {"decision": "approve"},
                "/questions": {"body": ENOUGH_WORDS}, "/comments": {"body": ENOUGH_WORDS},

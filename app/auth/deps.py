@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app import i18n
 from app.auth import service as auth_service
 from app.auth.models import User
 from app.db import utcnow
@@ -42,6 +43,8 @@ def caller(request: Request, db: Session) -> User | None:
         secret = session_secret(request)
         user = auth_service.user_for_session(db, secret=secret) if secret is not None else None
     request.state.user = user  # for the page header, error pages included
+    if user is not None:
+        i18n.remembered(user.language)
     return user
 
 

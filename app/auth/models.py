@@ -27,6 +27,7 @@ class User(SQLModel, table=True):
     last_signed_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # part of what the private feed addresses are signed with: one more ends all of them
     feed_generation: int = 0
+    language: str | None = Field(default=None, max_length=10)  # chosen in the page footer
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
@@ -102,6 +103,8 @@ class Person(Protocol):
     def name(self) -> str: ...
     @property
     def is_admin(self) -> bool: ...
+    @property
+    def language(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +115,4 @@ class PersonFacts:
     email: str
     name: str
     is_admin: bool = False
+    language: str | None = None

@@ -159,3 +159,8 @@ def browser_session(session: Session, *, secret: str) -> BrowserSession | None:
     statement = select(BrowserSession).where(
         BrowserSession.secret_hash == token_digest(secret), col(BrowserSession.ended_at).is_(None))
     return session.exec(statement).first()
+
+
+def set_language(session: Session, *, user_id: int, language: str) -> None:
+    """Remember the language a person chose, for their next visit on any device."""
+    session.execute(update(User).where(col(User.id) == user_id).values(language=language))

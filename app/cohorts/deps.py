@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from app import i18n
 from app.auth.deps import caller, record_token_use, require_signed_in
 from app.cohorts import service as cohorts_service
 from app.cohorts.models import Member, require_participant
@@ -25,6 +26,8 @@ async def cohort_member(cohort: str, request: Request, db: SessionDep) -> Member
         member = cohorts_service.admin_member(db, user=user, cohort_key=cohort)
         member.token_id, member.token_used_at = getattr(request.state, "token_use", (None, None))
     request.state.user = member.user  # for the page header
+    i18n.remembered(member.user.language)
+    i18n.prefer(member.cohort.language, member.program.language)
     await record_token_use(db, member.token_id, member.token_used_at)
     return member
 

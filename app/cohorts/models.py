@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from app.auth.models import Person
 from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
 from app.errors import Forbidden
-from app.i18n import _
+from app.i18n import _, text_in
 from app.programs.models import Program
 
 
@@ -62,9 +62,14 @@ class Cohort(SQLModel, table=True):
         default=PostVisibility.cohort, sa_type=StrEnumType(PostVisibility, 10))
     posts_allow_public: bool = False
     benchmark: float = 0.7
+    language: str | None = Field(default=None, max_length=10)  # None: the programme's
     translations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+    def text(self, name: str) -> str:
+        """A text field in the reader's language, else as the file gives it first."""
+        return text_in((self.translations or {}).get(name), str(getattr(self, name) or ""))
 
 
 class CohortGroup(SQLModel, table=True):

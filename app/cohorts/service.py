@@ -39,7 +39,8 @@ _IN_COHORT = (
     sa.select(col(User.id), col(User.email), col(User.name), col(Membership.id),
               col(Membership.cohort_id), col(Membership.role), col(Membership.organization),
               col(Membership.group_id), col(Cohort.updated_at), col(Program.id),
-              col(Program.updated_at), col(User.is_admin), col(Membership.comments_unread))
+              col(Program.updated_at), col(User.is_admin), col(Membership.comments_unread),
+              col(User.language))
     .join(Membership, col(Membership.user_id) == col(User.id))
     .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
     .join(Program, col(Program.id) == col(Cohort.program_id))
@@ -87,11 +88,12 @@ def find_member(
     row: Any = rows[0]  # one row of the columns above, in that order
     membership = MembershipFacts(id=row[3], cohort_id=row[4], role=row[5], organization=row[6],
                                  group_id=row[7], comments_unread=row[12])
-    return Member(user=PersonFacts(id=row[0], email=row[1], name=row[2], is_admin=row[11]),
+    return Member(user=PersonFacts(id=row[0], email=row[1], name=row[2], is_admin=row[11],
+                                   language=row[13]),
                   cohort=_cohorts.get(session, membership.cohort_id, row[8]),
                   program=_programs.get(session, row[9], row[10]),
                   membership=membership, roles=[r[5] for r in rows],
-                  token_id=row[13] if token else None, token_used_at=row[14] if token else None)
+                  token_id=row[14] if token else None, token_used_at=row[15] if token else None)
 
 
 def forget_all() -> None:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 
 from app.cohorts.models import Cohort
-from app.i18n import DEFAULT_LOCALE
+from app.i18n import locale
 from app.posts.blog import Entry
 from app.templating import RenderedPieces
 
@@ -25,7 +25,7 @@ _cards = RenderedPieces("posts/_entry.html", "entry_card", limit=20_000)
 def card_renderer(request: Request, cohort: Cohort) -> Callable[..., Markup]:
     """(entries, hide_author=False) -> their cards, for lists of this cohort's posts."""
     macro = _cards.macro(request)
-    stamp = (id(request.app), DEFAULT_LOCALE, cohort.key, cohort.timezone)
+    stamp = (id(request.app), locale(), cohort.key, cohort.timezone)
 
     def render(entry: Entry, hide_author: bool = False) -> Markup:
         post = entry.post

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
+from app.i18n import text_in
 
 
 class ThingKind(StrEnum):
@@ -59,6 +60,10 @@ class Program(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
+    def text(self, name: str) -> str:
+        """A text field in the reader's language, else as the file gives it first."""
+        return text_in((self.translations or {}).get(name), str(getattr(self, name) or ""))
+
 
 class Theme(SQLModel, table=True):
     __tablename__ = "themes"
@@ -108,37 +113,60 @@ class ThingFacts:
     id: int
     key: str
     position: int
-    title: str
+    default_title: str  # in the programme's language
     kind: ThingKind
     theme_key: str | None
     opens: str | None
     due: str | None
     minutes: int | None
-    body_html: str
+    default_body_html: str
     links: tuple[dict[str, str], ...]
-    reflection_prompt: str | None
+    default_reflection_prompt: str | None
     reflection_required: bool
     reflection_min_words: int
     evidence: Evidence
+    # the YAML's per-language texts: {"title": {"da": ...}, "body_html": {"da": ...}}
+    translated: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
+
+    # Texts in the reader's language (app.i18n), else the programme's own.
+    @property
+    def title(self) -> str:
+        return text_in(self.translated.get("title"), self.default_title)
+
+    @property
+    def body_html(self) -> str:
+        return text_in(self.translated.get("body_html"), self.default_body_html)
+
+    @property
+    def reflection_prompt(self) -> str | None:
+        prompt = self.default_reflection_prompt
+        return text_in(self.translated.get("reflection_prompt"), prompt) if prompt is not None else None
 
     @classmethod
     def of(cls, thing: Thing) -> ThingFacts:
         assert thing.id is not None
         return cls(
-            id=thing.id, key=thing.key, position=thing.position, title=thing.title,
+            id=thing.id, key=thing.key, position=thing.position, default_title=thing.title,
             kind=ThingKind(thing.kind), theme_key=thing.theme_key, opens=thing.opens,
-            due=thing.due, minutes=thing.minutes, body_html=thing.body_html,
-            links=tuple(thing.links), reflection_prompt=thing.reflection_prompt,
+            due=thing.due, minutes=thing.minutes, default_body_html=thing.body_html,
+            links=tuple(thing.links), default_reflection_prompt=thing.reflection_prompt,
             reflection_required=thing.reflection_required,
             reflection_min_words=thing.reflection_min_words, evidence=Evidence(thing.evidence),
+            translated=dict(thing.translations or {}),
         )
 
 
 @dataclass(frozen=True, slots=True)
 class ThemeFacts:
     key: str
-    title: str
+    default_title: str
+    translated: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def title(self) -> str:
+        return text_in(self.translated.get("title"), self.default_title)
 
     @classmethod
     def of(cls, theme: Theme) -> ThemeFacts:
-        return cls(key=theme.key, title=theme.title)
+        return cls(key=theme.key, default_title=theme.title,
+                   translated=dict(theme.translations or {}))

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 
 from app.cohorts.models import Member
+from app.i18n import locale
 from app.progress.service import ThingView
 from app.templating import RenderedPieces
 
@@ -24,8 +25,8 @@ def row_renderer(member: Member, request: Request) -> Callable[[list[ThingView]]
     """views -> their rows' HTML, for the My Things template of this member's cohort."""
     cohort, program = member.cohort, member.program
     show_status = member.is_participant
-    stamp = (id(request.app), program.id, program.updated_at, cohort.id, cohort.updated_at,
-             show_status)
+    stamp = (id(request.app), locale(), program.id, program.updated_at, cohort.id,
+             cohort.updated_at, show_status)
     macro = _rows.macro(request)
 
     def render(view: ThingView) -> Markup:

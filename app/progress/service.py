@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from app.cohorts.models import Member, require_participant
 from app.db import id_of, insert_or_ignore
 from app.errors import Conflict, InvalidInput
-from app.i18n import DEFAULT_LOCALE, _
+from app.i18n import _, locale
 from app.limits import URL_CHARS
 from app.posts import service as posts_service
 from app.posts.models import Post
@@ -293,7 +293,7 @@ def complete_thing(
     if view.is_locked:
         assert view.window.opens_on is not None
         raise Conflict(_("“{title}” opens on {date}; you can mark it done from then.").format(
-            title=thing.title, date=format_date(view.window.opens_on, "long", locale=DEFAULT_LOCALE)))
+            title=thing.title, date=format_date(view.window.opens_on, "long", locale=locale())))
     if view.completion is not None and not (evidence_url or "").strip():
         evidence_url = view.completion.evidence_url  # marking done again keeps the link given
     evidence_url = _check_evidence_url(thing, evidence_url)

@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from app import limits
 from app.cohorts.models import Enrolment, PostVisibility, Role
+from app.i18n import LOCALES
 from app.programs.schedule import thing_window
 from app.sync.files import NotAFile, TooLarge, read_limited, too_large
 from app.sync.reader import EMAIL, NAME_TEXT, SLUG, Position, Problem, Source, clip, listing
@@ -23,7 +24,7 @@ from app.sync.reader import EMAIL, NAME_TEXT, SLUG, Position, Problem, Source, c
 COHORT_KEYS = (
     "id", "program", "title", "timezone", "starts", "ends", "final_session", "organizations",
     "trainers", "managers", "participants", "participants_csv", "groups", "due_overrides",
-    "enrolment", "pitch_due", "posts", "benchmark",
+    "enrolment", "pitch_due", "posts", "benchmark", "language",
 )
 CSV_COLUMNS = ("email", "name", "organization", "group")
 ROSTER_INSIDE = ("expected a file in this cohort's folder or a folder below it, like roster.csv "
@@ -79,6 +80,7 @@ class CohortSpec:
     posts_default_visibility: PostVisibility = PostVisibility.cohort
     posts_allow_public: bool = False
     benchmark: float = 0.7
+    language: str | None = None  # None: the programme's
     translations: dict[str, Any] = field(default_factory=dict)
     dates_known: bool = True  # starts and timezone were read, so Things can be dated
 
@@ -106,6 +108,8 @@ def read_cohort(
         timezone=timezone or "UTC", starts=starts or date.min, ends=ends or date.min,
         translations=tr, dates_known=starts is not None and timezone is not None,
     )
+    if "language" in keys:
+        spec.language = _read_language(src, keys["language"])
     if "final_session" in keys:
         spec.final_session = src.local_datetime(keys["final_session"], "final_session")
         if spec.final_session and starts and ends and not starts <= spec.final_session.date() <= ends:
@@ -181,6 +185,15 @@ def check_against_program(spec: CohortSpec, facts: ProgramFacts) -> list[Problem
                 add(group.position, f"group '{group.key}' has {sizes[group.key]} participants; "
                                     f"programme '{facts.key}' allows at most {facts.groups_max_size}")
     return problems
+
+
+def _read_language(src: Source, node: Node) -> str | None:
+    value = src.text(node, "language")
+    if value is not None and value not in LOCALES:
+        src.error(node, "language", f"expected one of {', '.join(LOCALES)} (the languages Ting's "
+                                    f"pages speak); got {value!r}")
+        return None
+    return value
 
 
 def _read_timezone(src: Source, node: Node) -> str | None:

@@ -148,7 +148,7 @@ def _sync_program(session: Session, spec: ProgramSpec, changes: list[Change], no
             "reflection_prompt": thing_spec.reflection_prompt,
             "reflection_required": thing_spec.reflection_required,
             "reflection_min_words": thing_spec.reflection_min_words,
-            "evidence": thing_spec.evidence, "translations": thing_spec.translations,
+            "evidence": thing_spec.evidence, "translations": _with_html(thing_spec.translations),
         }
         name = f"{spec.key}/{thing_spec.key}"
         thing = things.pop(thing_spec.key, None)
@@ -195,7 +195,7 @@ def _sync_cohort(session: Session, spec: CohortSpec, changes: list[Change], now:
         "pitch_due_at": instant(spec.pitch_due),
         "posts_default_visibility": spec.posts_default_visibility,
         "posts_allow_public": spec.posts_allow_public, "benchmark": spec.benchmark,
-        "translations": spec.translations,
+        "language": spec.language, "translations": spec.translations,
     }
     cohort = session.exec(select(Cohort).where(Cohort.key == spec.key)).first()
     if cohort is None:
@@ -312,3 +312,11 @@ def _sync_memberships(
         email = emails.get(membership.user_id, str(membership.user_id))
         changes.append(Change("deactivate", membership.role, f"{email} in {spec.key}",
                               "no longer in the file; their progress is kept"))
+
+
+def _with_html(translations: dict[str, Any]) -> dict[str, Any]:
+    """A Thing's per-language texts, with each language's instructions rendered once, here."""
+    bodies: dict[str, str] = translations.get("body") or {}
+    if not bodies:
+        return translations
+    return {**translations, "body_html": {code: markdown.render(text) for code, text in bodies.items()}}
