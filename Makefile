@@ -7,7 +7,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres bench lint translations browser node postgres clean
+.PHONY: run test test-sqlite test-postgres bench lint translations screenshots browser node postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy app
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/translations.py check
+
+# Current screenshots of the main pages, desktop and phone, for docs/ and the README.
+screenshots: $(VENV)/.installed-dev browser
+	$(BIN)/python scripts/screenshots.py
 
 # After changing a UI string: extract, merge into every catalogue, compile. Then translate
 # what `make lint` reports as untranslated.

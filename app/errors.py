@@ -9,9 +9,10 @@ class DomainError(Exception):
 
     status_code = 409
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, *, field: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.field = field  # the form field it is about, for a page to tie the message to
 
 
 class NotFound(DomainError):

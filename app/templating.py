@@ -173,11 +173,22 @@ def render(
     return HTMLResponse(html, status_code=status_code)
 
 
+def _came_from(request: Request) -> str | None:
+    """The page a person came from, when it is one of ours (and not this one): a way back."""
+    referer = request.headers.get("referer", "")
+    base = str(request.base_url)
+    if not referer.startswith(base):
+        return None
+    path = "/" + referer[len(base):].lstrip("/")
+    return None if path.startswith("//") or path == request.url.path else path
+
+
 def render_error(request: Request, status_code: int, detail: str) -> HTMLResponse:
     """The error page; for htmx, the message alone, aimed at the page's alert region so it is
     seen (and read out) instead of a whole page landing inside a form."""
     user = getattr(request.state, "user", None)
-    context = {"status_code": status_code, "detail": detail, "user": user}
+    context = {"status_code": status_code, "detail": detail, "user": user,
+               "cohort": getattr(request.state, "cohort", None), "came_from": _came_from(request)}
     if is_htmx(request):
         response = render(request, "errors/_htmx_error.html", context, status_code=status_code)
         response.headers["HX-Retarget"] = "#htmx-error"

@@ -284,7 +284,7 @@ def test_thing_markdown_cannot_inject_scripts_or_javascript_links(
     load(db, program_with_body(body), cohort_yaml())
     sign_in(client, ANNA)
     html = client.get("/c/testcohort/things/intro").text
-    instructions = html.split('<div class="instructions">', 1)[1].split("</div>", 1)[0]
+    instructions = html.split('<div class="instructions" lang="en">', 1)[1].split("</div>", 1)[0]
     assert "<strong>this</strong>" in instructions
     tags = real_tags(instructions)
     assert "script" not in [tag for tag, _attrs in tags]

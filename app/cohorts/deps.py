@@ -26,6 +26,7 @@ async def cohort_member(cohort: str, request: Request, db: SessionDep) -> Member
         member = cohorts_service.admin_member(db, user=user, cohort_key=cohort)
         member.token_id, member.token_used_at = getattr(request.state, "token_use", (None, None))
     request.state.user = member.user  # for the page header
+    request.state.cohort = member.cohort  # for an error page's way back
     i18n.remembered(member.user.language)
     i18n.prefer(member.cohort.language, member.program.language)
     await record_token_use(db, member.token_id, member.token_used_at)

@@ -45,7 +45,7 @@ def cohort_home(request: Request, member: CohortMember) -> Response:
 def _demo_page(request: Request, db: SessionDep, user: OptionalUser, next: str | None,
                *, status_code: int = 200, error: str | None = None) -> Response:
     return render(request, "auth/demo.html",
-                  {"user": user, "people": cohorts_service.demo_people(db),
+                  {"user": user, "groups": cohorts_service.demo_groups(db),
                    "next": safe_next(request, next), "error": error}, status_code=status_code)
 
 

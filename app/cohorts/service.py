@@ -29,7 +29,8 @@ _ROLE_ORDER = {role: i for i, role in enumerate(Role)}  # participant first
 
 
 def cohort_not_found(cohort_key: str) -> NotFound:
-    return NotFound(_("No cohort '{key}' that you belong to.").format(key=cohort_key))
+    return NotFound(_("This cohort does not exist, or you are not in it. Check the link, or "
+                      "choose one of your cohorts."))
 
 
 # Built once: asked on every request inside a cohort, by who is asking (a signed-in person, or
@@ -225,6 +226,24 @@ def demo_people(session: Session) -> list[DemoPerson]:
         people.setdefault(id_of(user), DemoPerson(user=user, roles=[])).roles.append(
             (cohort_title, Role(role)))
     return list(people.values())
+
+
+@dataclass
+class DemoGroup:
+    """People shown together on the demo sign-in page: the staff, then each cohort's
+    participants (a title of None: the staff)."""
+
+    cohort_title: str | None
+    people: list[DemoPerson]
+
+
+def demo_groups(session: Session) -> list[DemoGroup]:
+    groups: dict[str | None, DemoGroup] = {None: DemoGroup(None, [])}
+    for person in demo_people(session):
+        staff = any(role != Role.participant for _title, role in person.roles)
+        title = None if staff else person.roles[0][0]
+        groups.setdefault(title, DemoGroup(title, [])).people.append(person)
+    return [g for g in groups.values() if g.people]
 
 
 def demo_person(session: Session, *, email: str) -> User:

@@ -21,8 +21,8 @@ def home(request: Request, user: OptionalUser) -> Response:
 @router.get("/cohorts")
 def my_cohorts(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     members = cohorts_service.my_cohorts(db, user=user)
-    summaries = progress_service.summaries_for(db, members=members)
+    progress = progress_service.summaries_for(db, members=members)
     return render(request, "cohorts/list.html",
-                  {"user": user, "members": members, "summaries": summaries,
+                  {"user": user, "members": members, "progress": progress,
                    # several cohorts to oversee: their figures side by side
                    "shows_overview": sum(m.is_staff for m in members) > 1})

@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from app.cohorts.models import PostVisibility
 from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
+from app.limits import URL_CHARS
 
 
 class Post(SQLModel, table=True):
@@ -35,6 +36,8 @@ class Post(SQLModel, table=True):
                                        sa_type=StrEnumType(PostVisibility, 10))
     # a question to the cohort's trainers ("Ask the trainer"): always private
     is_question: bool = False
+    # a reflection's link to the work, as typed with a draft (the Thing is not done yet)
+    draft_link: str | None = Field(default=None, max_length=URL_CHARS)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

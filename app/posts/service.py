@@ -17,7 +17,7 @@ from app.cohorts.models import Cohort, Member, Membership, PostVisibility, requi
 from app.db import id_of
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.i18n import _
-from app.limits import POST_BODY_CHARS, POST_TITLE_CHARS
+from app.limits import POST_BODY_CHARS, POST_TITLE_CHARS, URL_CHARS
 from app.markdown import render_user_text
 from app.posts import blog
 from app.posts.models import Comment, Post
@@ -131,13 +131,23 @@ def best_reflection_words(session: Session, *, member: Member, thing: ThingFacts
 
 
 def save_reflection(
-    session: Session, *, member: Member, key: str, body: str, now: datetime | None = None
+    session: Session, *, member: Member, key: str, body: str, now: datetime | None = None,
+    draft_link: str | None = None,
 ) -> Post | None:
-    """Create or update the reflection on a Thing. Blank text leaves an existing one alone."""
+    """Create or update the reflection on a Thing. Blank text leaves an existing one alone.
+    `draft_link`: the link to the work typed beside it, kept until the Thing is marked done."""
     require_participant(member)
     thing = programs_service.get_thing(session, program=member.program, key=key)
+    link = (draft_link or "").strip() or None
+    if link is not None and len(link) > URL_CHARS:
+        raise InvalidInput(_("The link to your work is too long: at most {n} characters.")
+                           .format(n=URL_CHARS), field="evidence_url")
     if not body.strip():
-        return reflection_for(session, member=member, thing=thing)
+        post = reflection_for(session, member=member, thing=thing)
+        if post is not None and draft_link is not None and post.draft_link != link:
+            post.draft_link = link
+            session.flush()
+        return post
     check_body(body)
     now = now or datetime.now(UTC)
     post = reflection_for(session, member=member, thing=thing)
@@ -152,6 +162,8 @@ def save_reflection(
     elif post.body != body:
         _write_body(post, body)
         post.updated_at = now
+    if draft_link is not None:
+        post.draft_link = link
     session.flush()
     return post
 

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
-from app.i18n import text_in
+from app.i18n import locale, text_in
 
 
 class ThingKind(StrEnum):
@@ -141,6 +141,11 @@ class ThingFacts:
     def reflection_prompt(self) -> str | None:
         prompt = self.default_reflection_prompt
         return text_in(self.translated.get("reflection_prompt"), prompt) if prompt is not None else None
+
+    def language_of(self, name: str, default: str) -> str:
+        """The language a text is shown in: the reader's when the YAML gives it, else `default`
+        (the programme's), so that pages can say so (`lang`) to screen readers."""
+        return locale() if locale() in (self.translated.get(name) or {}) else default
 
     @classmethod
     def of(cls, thing: Thing) -> ThingFacts:

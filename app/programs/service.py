@@ -63,7 +63,8 @@ def get_thing(session: Session, *, program: Program, key: str) -> ThingFacts:
     """A current (not archived) Thing of the programme, or NotFound."""
     thing = curriculum(session, program=program).thing(key)
     if thing is None:
-        raise NotFound(_("No Thing '{key}' in this cohort's programme.").format(key=key))
+        raise NotFound(_("This Thing is not in the programme: the link may be out of date, or "
+                         "the Thing was taken out."))
     return thing
 
 

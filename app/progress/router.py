@@ -17,6 +17,7 @@ from app.cohorts.deps import CohortMember
 from app.cohorts.models import Member
 from app.db import id_of
 from app.deps import RowId, SessionDep
+from app.errors import DomainError
 from app.i18n import _
 from app.posts import blog, cards
 from app.posts import service as posts_service
@@ -43,11 +44,11 @@ async def my_things(request: Request, member: CohortMember, db: SessionDep) -> R
 
 def _thing_page(
     request: Request, db: Session, member: Member, key: str, *, status_code: int = 200,
-    error: str | None = None, notice: str | None = None, reflection_text: str | None = None,
-    evidence_url: str | None = None,
+    error: str | None = None, error_field: str | None = None, notice: str | None = None,
+    reflection_text: str | None = None, evidence_url: str | None = None,
 ) -> Response:
-    """The Thing page, or (for htmx) its completion section; after a refusal it shows what the
-    person typed, not what is stored."""
+    """The Thing page, or (for htmx) its completion section and status; after a refusal it
+    shows what the person typed, not what is stored, and ties the message to its field."""
     view = progress_service.thing_view(db, member=member, key=key)
     reflection = (posts_service.reflection_for(db, member=member, thing=view.thing)
                   if member.is_participant else None)
@@ -60,9 +61,12 @@ def _thing_page(
         "user": member.user, "member": member, "view": view,
         "reflection_text": reflection_text if reflection_text is not None
         else (reflection.body if reflection else ""),
-        "evidence_url": evidence_url if evidence_url is not None else view.evidence_url or "",
-        "error": error, "notice": notice, "decisions": decisions, "colleagues": colleagues,
-        "cards": cards.card_renderer(request, member.cohort),
+        "evidence_url": evidence_url if evidence_url is not None
+        else view.evidence_url or (reflection.draft_link if reflection else None) or "",
+        "error": error, "error_field": error_field, "notice": notice, "decisions": decisions,
+        "colleagues": colleagues, "cards": cards.card_renderer(request, member.cohort),
+        "neighbours": progress_service.neighbours(db, member=member, thing=view.thing),
+        "swapped": is_htmx(request),
     }
     block = "completion" if is_htmx(request) else None
     return render(request, "progress/thing.html", context, status_code=status_code, block=block)
@@ -81,9 +85,12 @@ def _form(request: Request, db: Session, member: Member, key: str, *,
             request.app.url_path_for("thing_page", cohort=member.cohort.key, key=key),
             status_code=303)
 
-    return submit_form(run, lambda status, error: _thing_page(
-        request, db, member, key, status_code=status, error=error, reflection_text=reflection,
-        evidence_url=evidence_url))
+    try:
+        return run()
+    except DomainError as exc:
+        return _thing_page(request, db, member, key, status_code=exc.status_code,
+                           error=exc.detail, error_field=exc.field, reflection_text=reflection,
+                           evidence_url=evidence_url)
 
 
 @router.get("/c/{cohort}/things/{key}")
@@ -97,10 +104,12 @@ def save_reflection(
     reflection: TextField = None, evidence_url: TextField = None,
 ) -> Response:
     def action() -> None:
-        posts_service.save_reflection(db, member=member, key=key, body=reflection or "")
+        posts_service.save_reflection(db, member=member, key=key, body=reflection or "",
+                                      draft_link=evidence_url)
 
     return _form(request, db, member, key, reflection=reflection, evidence_url=evidence_url,
-                 action=action, notice=_("Your reflection is saved."))
+                 action=action, notice=_("Your draft is saved. The Thing is not marked done "
+                                         "yet."))
 
 
 @router.post("/c/{cohort}/things/{key}/done")
@@ -109,8 +118,11 @@ def mark_done(
     reflection: TextField = None, evidence_url: TextField = None,
 ) -> Response:
     def action() -> str:
+        was_done = progress_service.thing_view(db, member=member, key=key).is_done
         view = progress_service.submit(db, member=member, key=key, reflection=reflection,
                                        evidence_url=evidence_url)
+        if was_done:
+            return _("Your changes are saved.")
         return (_("Marked done. Your trainer will check it.") if view.is_waiting_for_trainer
                 else _("Marked done. Well done!"))
 

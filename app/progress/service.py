@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
@@ -14,13 +15,13 @@ from sqlmodel import Session, col, select
 from app.cohorts.models import Member, require_participant
 from app.db import id_of, insert_or_ignore
 from app.errors import Conflict, InvalidInput
-from app.i18n import _, locale
+from app.i18n import _, locale, ngettext
 from app.limits import URL_CHARS
 from app.posts import service as posts_service
 from app.posts.models import Post
 from app.programs import service as programs_service
 from app.programs.models import Evidence, Program, ThemeFacts, ThingFacts, ThingKind
-from app.programs.schedule import Window, thing_window
+from app.programs.schedule import Window, thing_window, zone
 from app.progress.models import (
     Approval,
     Completion,
@@ -39,6 +40,7 @@ class ThingView:
     window: Window
     status: ThingStatus
     completion: CompletionLike | None
+    today: date | None = None  # in the cohort's time zone: what "due in 3 days" counts from
 
     @property
     def is_locked(self) -> bool:
@@ -96,6 +98,34 @@ class ThingView:
     def is_waiting_for_trainer(self) -> bool:
         return self.completion is not None and self.completion.approval == Approval.pending
 
+    @property
+    def is_to_do(self) -> bool:
+        """Open or overdue: something the participant can work on now."""
+        return self.status in (ThingStatus.open, ThingStatus.overdue)
+
+    @property
+    def when(self) -> str:
+        """The next date that matters, counted from today: "due in 3 days", "8 days late"."""
+        today, window = self.today, self.window
+        if today is None or self.is_done:
+            return ""
+        if self.is_locked and window.opens_on is not None:
+            days = (window.opens_on - today).days
+            if days <= 1:
+                return _("opens tomorrow")
+            return ngettext("opens in %(num)d day", "opens in %(num)d days", days) % {"num": days}
+        if window.due_on is None:
+            return ""
+        days = (window.due_on - today).days
+        if self.status == ThingStatus.overdue:
+            late = max(-days, 1)
+            return ngettext("%(num)d day late", "%(num)d days late", late) % {"num": late}
+        if days <= 0:
+            return _("due today")
+        if days == 1:
+            return _("due tomorrow")
+        return ngettext("due in %(num)d day", "due in %(num)d days", days) % {"num": days}
+
 
 @dataclass
 class Summary:
@@ -109,7 +139,7 @@ class Summary:
     optional_done: int
     optional_total: int
     waiting_for_trainer: int
-    overdue: int
+    overdue: int  # every Thing shown as overdue, whatever its kind
 
     @property
     def is_complete(self) -> bool:
@@ -145,8 +175,42 @@ class ThemeSection:
 class MyThings:
     member: Member
     things: list[ThingView]
+    # in programme order: one section per theme when each theme's Things follow each other,
+    # else one section, each Thing labelled with its theme
     sections: list[ThemeSection]
     summary: Summary
+    theme_titles: dict[str, str]
+    labels_themes: bool = False
+
+    @property
+    def next_up(self) -> ThingView | None:
+        """What to continue with: the open Thing due soonest, must-do before can-do."""
+        return next_to_do(self.things)
+
+    @property
+    def next_opening(self) -> ThingView | None:
+        """When nothing is open: the Thing that opens next."""
+        if self.next_up is not None:
+            return None
+        locked = [v for v in self.things if v.is_locked and v.window.opens_on is not None]
+        return min(locked, key=lambda v: (v.window.opens_on, v.number), default=None)
+
+
+KIND_ORDER = {ThingKind.must: 0, ThingKind.can: 1, ThingKind.optional: 2}
+
+
+def next_to_do(views: list[ThingView]) -> ThingView | None:
+    to_do = [v for v in views if v.is_to_do]
+    return min(to_do, key=lambda v: (v.window.due_on or date.max, KIND_ORDER[v.thing.kind],
+                                     v.number), default=None)
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The Things before and after one, in programme order (a Thing page's previous / next)."""
+
+    previous: ThingFacts | None
+    next: ThingFacts | None
 
 
 def status_of(window: Window, completion: CompletionLike | None, now: datetime) -> ThingStatus:
@@ -183,13 +247,18 @@ def windows_of(member: Member, curriculum: programs_service.Curriculum) -> tuple
     return windows
 
 
+def local_today(member: Member, now: datetime) -> date:
+    return now.astimezone(zone(member.cohort.timezone)).date()
+
+
 def _view(
     member: Member, thing: ThingFacts, completion: CompletionLike | None, now: datetime,
-    window: Window | None = None,
+    window: Window | None = None, today: date | None = None,
 ) -> ThingView:
     window = window or _window(member, thing)
     return ThingView(thing=thing, number=thing.position, window=window,
-                     status=status_of(window, completion, now), completion=completion)
+                     status=status_of(window, completion, now), completion=completion,
+                     today=today or local_today(member, now))
 
 
 def summarise(program: Program, views: list[ThingView]) -> Summary:
@@ -211,8 +280,7 @@ def summarise(program: Program, views: list[ThingView]) -> Summary:
         optional_done=counted(ThingKind.optional),
         optional_total=total(ThingKind.optional),
         waiting_for_trainer=sum(1 for v in views if v.is_waiting_for_trainer),
-        overdue=sum(1 for v in views
-                    if v.status == ThingStatus.overdue and v.thing.kind == ThingKind.must),
+        overdue=sum(1 for v in views if v.status == ThingStatus.overdue),
     )
 
 
@@ -230,21 +298,39 @@ def my_things(session: Session, *, member: Member, now: datetime | None = None) 
     curriculum = programs_service.curriculum(session, program=member.program)
     rows = session.connection().execute(_MY_COMPLETIONS, {"membership_id": member.membership.id})
     completions = {row[0]: CompletionRecord(*row) for row in rows}
-    views = [_view(member, thing, completions.get(thing.id), now, window)
+    today = local_today(member, now)
+    views = [_view(member, thing, completions.get(thing.id), now, window, today)
              for thing, window in zip(curriculum.things, windows_of(member, curriculum),
                                       strict=True)]
-    return MyThings(member=member, things=views,
-                    sections=_sections(curriculum.themes, views),
-                    summary=summarise(member.program, views))
+    sections = _sections(curriculum.themes, views)
+    return MyThings(member=member, things=views, sections=sections or [ThemeSection(None, None, views)],
+                    summary=summarise(member.program, views),
+                    theme_titles={t.key: t.title for t in curriculum.themes},
+                    labels_themes=not sections and bool(curriculum.themes))
 
 
 def _sections(themes: tuple[ThemeFacts, ...], views: list[ThingView]) -> list[ThemeSection]:
-    """Themes in programme order, each with its Things; Things without a theme come last."""
-    sections = {t.key: ThemeSection(key=t.key, title=t.title, things=[]) for t in themes}
-    loose = ThemeSection(key=None, title=None, things=[])
+    """Runs of Things of one theme, in programme order, when each theme is one run (then its
+    title heads it); none when a theme's Things are spread out (then each Thing is labelled)."""
+    titles = {t.key: t.title for t in themes}
+    runs: list[ThemeSection] = []
     for view in views:
-        sections.get(view.thing.theme_key or "", loose).things.append(view)
-    return [s for s in (*sections.values(), loose) if s.things]
+        key = view.thing.theme_key if view.thing.theme_key in titles else None
+        if runs and runs[-1].key == key:
+            runs[-1].things.append(view)
+        else:
+            runs.append(ThemeSection(key=key, title=titles.get(key or ""), things=[view]))
+    keys = [run.key for run in runs if run.key is not None]
+    return runs if len(keys) == len(set(keys)) else []
+
+
+def neighbours(session: Session, *, member: Member, thing: ThingFacts) -> Neighbours:
+    things = programs_service.curriculum(session, program=member.program).things
+    index = next((i for i, t in enumerate(things) if t.key == thing.key), None)
+    if index is None:
+        return Neighbours(None, None)
+    return Neighbours(things[index - 1] if index > 0 else None,
+                      things[index + 1] if index + 1 < len(things) else None)
 
 
 def thing_view(session: Session, *, member: Member, key: str, now: datetime | None = None) -> ThingView:
@@ -262,7 +348,7 @@ def _completion(session: Session, member: Member, thing: ThingFacts) -> Completi
 
 
 def _check_evidence_url(thing: ThingFacts, evidence_url: str | None) -> str | None:
-    value = (evidence_url or "").strip() or None
+    value = normal_link(evidence_url)
     if value is not None:
         try:
             parts = urlsplit(value)
@@ -270,14 +356,26 @@ def _check_evidence_url(thing: ThingFacts, evidence_url: str | None) -> str | No
         except ValueError:  # e.g. an unclosed [ in the host
             valid = False
         if not valid:
-            raise InvalidInput(_("The link to your work must be a web address starting with "
-                                 "https:// or http://."))
+            raise InvalidInput(_("The link to your work must be a web address, like "
+                                 "https://example.org/my-work."), field=LINK_FIELD)
         if len(value) > URL_CHARS:
             raise InvalidInput(_("The link to your work is too long: at most {n} characters.")
-                               .format(n=URL_CHARS))
+                               .format(n=URL_CHARS), field=LINK_FIELD)
     elif thing.evidence == Evidence.url:
-        raise InvalidInput(_("This Thing asks for a link to your work: add it (evidence_url) and "
-                             "mark it done again."))
+        raise InvalidInput(_("This Thing asks for a link to your work: add it, then mark the "
+                             "Thing done."), field=LINK_FIELD)
+    return value
+
+
+LINK_FIELD, REFLECTION_FIELD = "evidence_url", "reflection"
+_BARE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)+(/\S*)?$")
+
+
+def normal_link(text: str | None) -> str | None:
+    """A typed link, trimmed; "example.org/x" (as people type it) means https://example.org/x."""
+    value = (text or "").strip() or None
+    if value is not None and "://" not in value and _BARE_HOST.match(value):
+        value = "https://" + value
     return value
 
 
@@ -302,18 +400,21 @@ def complete_thing(
         words = posts_service.best_reflection_words(session, member=member, thing=thing)
         if words == 0:
             raise Conflict(_("“{title}” needs your reflection before it can be marked done: "
-                             "write at least {needed} words.").format(title=thing.title, needed=needed))
+                             "write at least {needed} words.").format(title=thing.title, needed=needed),
+                           field=REFLECTION_FIELD)
         if words < needed:
             raise Conflict(_("“{title}” needs a reflection of at least {needed} words before it "
                              "can be marked done; yours has {words}.").format(
-                                 title=thing.title, needed=needed, words=words))
+                                 title=thing.title, needed=needed, words=words),
+                           field=REFLECTION_FIELD)
     if view.completion is not None:
         completion = view.completion
         assert isinstance(completion, Completion)  # thing_view reads the row, to change it
         if (completion.approval == Approval.approved
                 and evidence_url != completion.evidence_url):
             raise Conflict(_("Your trainer has approved “{title}” with the link you gave then; "
-                             "ask them before you change it.").format(title=thing.title))
+                             "ask them before you change it.").format(title=thing.title),
+                           field=LINK_FIELD)
         if view.is_returned:  # done again after the trainer returned it: ask them again
             completion.approval = Approval.pending
             completion.completed_at = now
@@ -360,10 +461,18 @@ def undo_completion(
     return _view(member, view.thing, None, now)
 
 
+@dataclass(frozen=True)
+class CohortProgress:
+    """A participant's progress in one cohort, as My cohorts shows it."""
+
+    summary: Summary
+    next_up: ThingView | None
+
+
 def summaries_for(
     session: Session, *, members: list[Member], now: datetime | None = None
-) -> dict[int, Summary]:
-    """Progress summaries for several cohorts at once (My cohorts): two queries in all."""
+) -> dict[int, CohortProgress]:
+    """Progress in several cohorts at once (My cohorts): two queries in all."""
     now = now or datetime.now(UTC)
     participating = [m for m in members if m.is_participant]
     if not participating:
@@ -374,15 +483,18 @@ def summaries_for(
         sa.select(col(Completion.membership_id), *_COMPLETION_COLUMNS)
         .where(col(Completion.membership_id).in_([m.membership.id for m in participating])))
     completions = {(row[0], row[1]): CompletionRecord(*row[1:]) for row in rows}
-    summaries: dict[int, Summary] = {}
+    progress: dict[int, CohortProgress] = {}
     for member in participating:
         assert member.membership.id is not None and member.cohort.id is not None
         curriculum = curricula[member.program.id]
-        views = [_view(member, thing, completions.get((member.membership.id, thing.id)), now, window)
+        today = local_today(member, now)
+        views = [_view(member, thing, completions.get((member.membership.id, thing.id)), now,
+                       window, today)
                  for thing, window in zip(curriculum.things, windows_of(member, curriculum),
                                           strict=True)]
-        summaries[member.cohort.id] = summarise(member.program, views)
-    return summaries
+        progress[member.cohort.id] = CohortProgress(summarise(member.program, views),
+                                                    next_to_do(views))
+    return progress
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""languages: a person's chosen language, a cohort's own
+"""languages: a person's chosen language, a cohort's own; a reflection's draft link
 
 Revision ID: 0008
 Revises: 0007
@@ -21,9 +21,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column('language', sa.String(length=10), nullable=True))
     with op.batch_alter_table('cohorts') as batch:
         batch.add_column(sa.Column('language', sa.String(length=10), nullable=True))
+    with op.batch_alter_table('posts') as batch:
+        batch.add_column(sa.Column('draft_link', sa.String(length=2000), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('posts') as batch:
+        batch.drop_column('draft_link')
     with op.batch_alter_table('cohorts') as batch:
         batch.drop_column('language')
     with op.batch_alter_table('users') as batch:

@@ -23,7 +23,7 @@ class OpenThing:
     person: str
     url: str  # path of the Thing page
     title: str
-    status: str  # "Open" or "Overdue": what it goes back to after "undo"
+    status: str  # "To do" or "Overdue": what it goes back to after "undo"
 
 
 def participants(page: Page) -> list[str]:
@@ -81,7 +81,7 @@ def find_open_thing(page: Page, preferred: list[str]) -> OpenThing:
                         return OpenThing(
                             person=name, url=href,
                             title=page.get_by_role("heading", level=1).inner_text(),
-                            status=page.locator("#completion .status").inner_text())
+                            status=page.locator("#thing-status .status").inner_text())
                     page.go_back()
     pytest.fail("No demo participant has an open Thing that needs only a reflection; "
                 "the demo data (app/demo.py) no longer gives the browser tests one to work on.")

@@ -29,7 +29,7 @@ def _answers_post(path: str) -> Callable[[Response], bool]:
 def test_participant_marks_a_thing_done_and_undoes_it_in_place(page: Page) -> None:
     thing = find_open_thing(page, ["Anne Sørensen"])
     completion = page.locator("#completion")
-    status = completion.locator(".status")
+    status = page.locator("#thing-status .status")
     expect(status).to_have_text(thing.status)
 
     page.get_by_label("Your reflection").fill(LONG_REFLECTION)
@@ -38,7 +38,7 @@ def test_participant_marks_a_thing_done_and_undoes_it_in_place(page: Page) -> No
         completion.get_by_role("button", name="Mark done", exact=True).click()
     assert sent.value.headers.get("hx-request") == "true", "the form was not sent by htmx"
     assert sent.value.headers.get("x-csrf-token"), "htmx sent no CSRF header"
-    expect(status).to_have_text(re.compile(r"^Done"))
+    expect(status).to_have_text(re.compile(r"Done"))
     notice = completion.get_by_role("status")
     expect(notice).to_contain_text("Marked done")
     expect(notice).to_be_focused()  # the clicked button is gone; focus must not drop to <body>
@@ -48,7 +48,7 @@ def test_participant_marks_a_thing_done_and_undoes_it_in_place(page: Page) -> No
     assert page.url.endswith(thing.url)
 
     page.reload()
-    expect(status).to_have_text(re.compile(r"^Done"))
+    expect(status).to_have_text(re.compile(r"Done"))
     expect(page.get_by_label("Your reflection")).to_have_value(LONG_REFLECTION)
     expect(completion.locator(".done-note")).to_contain_text("Marked done on")
 
@@ -82,8 +82,10 @@ def test_too_short_reflection_shows_the_error_in_place_and_keeps_the_text(page: 
     textarea = page.get_by_label("Your reflection")
     expect(textarea).to_have_value(SHORT_REFLECTION)
     expect(textarea).to_be_focused()  # to fix it at once; it is described by the error
-    expect(textarea).to_have_attribute("aria-describedby", re.compile(r"\bcompletion-error\b"))
-    expect(completion.locator(".status")).to_have_text(thing.status)
+    expect(textarea).to_have_attribute("aria-describedby", re.compile(r"^reflection-error\b"))
+    expect(textarea).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#reflection-error")).to_contain_text("needs a reflection of at least")
+    expect(page.locator("#thing-status .status")).to_have_text(thing.status)
     watch.assert_no_navigation()
 
 
@@ -114,13 +116,13 @@ def test_mark_done_works_without_javascript(browser: Browser, base_url: str) -> 
         assert response.request.redirected_from.method == "POST"
         assert page.url.endswith(thing.url)
         expect(page.locator("main > .flash")).to_contain_text("Marked done")
-        expect(completion.locator(".status")).to_have_text(re.compile(r"^Done"))
+        expect(page.locator("#thing-status .status")).to_have_text(re.compile(r"Done"))
         expect(page.get_by_label("Your reflection")).to_have_value(LONG_REFLECTION)
 
         with page.expect_navigation():
             completion.get_by_role("button", name="Undo").click()
         expect(page.locator("main > .flash")).to_contain_text("No longer marked done")
-        expect(completion.locator(".status")).to_have_text(thing.status)
+        expect(page.locator("#thing-status .status")).to_have_text(thing.status)
     finally:
         context.close()
 
@@ -148,7 +150,7 @@ def test_an_expired_form_says_so_in_place_and_keeps_the_text(page: Page) -> None
 def test_a_lost_session_takes_the_whole_page_to_sign_in(page: Page) -> None:
     thing = find_open_thing(page, ["Mads Christensen", "Camilla Frederiksen"])
     page.context.clear_cookies()  # signed out elsewhere, or the session ran out
-    page.locator("#completion").get_by_role("button", name="Save reflection").click()
+    page.locator("#completion").get_by_role("button", name="Save draft").click()
     # the refused request's message is shown; reloading shows the sign-in page for this Thing
     expect(page.locator("#htmx-error")).to_contain_text("expired")
     page.reload()

@@ -28,7 +28,7 @@ def test_my_cohorts_lists_the_cohort_with_my_progress(client: TestClient, db: Se
     assert '<a href="/c/testcohort">Cohort testcohort</a>' in page.text
     assert "Test programme" in page.text
     assert "participant" in page.text
-    assert "0 of 2 must-do done" in page.text
+    assert "Must-do: 0 of 2 done" in page.text
 
 
 def test_my_cohorts_shows_an_empty_state_after_being_removed_from_the_roster(
@@ -52,7 +52,7 @@ def test_a_trainer_of_two_cohorts_sees_both_with_their_role(
     page = client.get("/cohorts").text
     assert "Cohort testcohort" in page and "Cohort other" in page
     assert "Your role: trainer" in page
-    assert "must-do done" not in page  # trainers have no progress of their own
+    assert "Must-do:" not in page  # trainers have no progress of their own
 
 
 def test_a_participant_does_not_see_other_cohorts(client: TestClient, db: Session) -> None:

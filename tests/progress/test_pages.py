@@ -34,7 +34,8 @@ def thing_url(key: str) -> str:
 
 def status_text(html: str) -> str:
     """The participant's status shown in the #completion section."""
-    match = re.search(r'Status: <span class="status status-(\w+)">([^<]+)</span>', html)
+    match = re.search(r'id="thing-status"[^>]*><span class="status status-(\w+)[^"]*">'
+                      r'<span class="icon" aria-hidden="true">[^<]*</span> ([^<]+)</span>', html)
     assert match, "no status on the page"
     return match.group(2)
 
@@ -88,14 +89,16 @@ def test_my_things_labels_kinds_due_dates_and_statuses(client: TestClient, db: S
     assert "Must-do" in intro
     assert f"due {medium_date(starts + timedelta(days=6))}" in intro
     assert "15 min" in intro
-    assert ">Open<" in intro
+    assert "</span> To do</span>" in intro
+    assert "(due in 3 days)" in intro
     status, later = by_title["Opens later"]
     assert status == "locked"
     assert "Can-do" in later
     assert f"opens {medium_date(starts + timedelta(days=28))}" in later
-    assert ">Locked<" in later
+    assert "</span> Locked</span>" in later
+    assert "(opens in 25 days)" in later
     assert "Optional" in by_title["Something extra"][1]
-    assert "dates in Europe/Amsterdam time" in html
+    assert "dates in Amsterdam time" in html
 
 
 def test_my_things_shows_the_progress_summary_and_done_things(
@@ -104,14 +107,16 @@ def test_my_things_shows_the_progress_summary_and_done_things(
     load_standard(db)
     csrf = sign_in(client, ANNA)
     html = client.get(THINGS).text
-    assert "0 of 2 must-do done" in html
-    assert "0 of 1 can-do" in html
+    assert "Must-do: 0 of 2 done" in html
+    assert '<progress max="2" value="0" aria-labelledby="progress-must">' in html
+    assert "Can-do: 0 of 1 done" in html
     assert "every must-do Thing and 1 can-do Things" in html
     client.post(f"{thing_url('intro')}/done", data={"csrf_token": csrf})
     html = client.get(THINGS).text
-    assert "1 of 2 must-do done" in html
+    assert "Must-do: 1 of 2 done" in html
+    assert '<progress max="2" value="1"' in html
     assert '<li class="thing-row status-row-done">' in html
-    assert ">Done<" in html
+    assert "</span> Done</span>" in html
 
 
 def test_a_trainer_sees_the_programme_without_statuses(client: TestClient, db: Session) -> None:
@@ -121,7 +126,7 @@ def test_a_trainer_sees_the_programme_without_statuses(client: TestClient, db: S
     assert page.status_code == 200
     assert "<h1>Programme</h1>" in page.text
     assert "Introduce yourself" in page.text
-    assert "must-do done" not in page.text
+    assert "Must-do:" not in page.text and "Continue with" not in page.text
 
 
 # --- a Thing's page -----------------------------------------------------------------------
@@ -136,14 +141,14 @@ def test_thing_page_shows_instructions_links_minutes_and_dates(
     page = client.get(thing_url("intro"))
     assert page.status_code == 200
     html = page.text
-    assert "<h1>Introduce yourself</h1>" in html
+    assert '<h1 lang="en">Introduce yourself</h1>' in html
     assert "<strong>hello</strong>" in html
     assert '<a href="https://example.org/guide" rel="noopener noreferrer">Guide</a>' in html
     assert "about 15 minutes" in html
     assert "Must-do" in html
     due = starts + timedelta(days=6)
     assert f"{due:%B} {due.day}, {due.year}" in html
-    assert status_text(html) == "Open"
+    assert status_text(html) == "To do"
     assert "Mark done" in html
 
 
@@ -154,7 +159,7 @@ def test_thing_page_shows_the_reflection_prompt_and_rule(client: TestClient, db:
     assert "What did you learn?" in html
     assert "At least 5 words." in html
     assert '<label for="reflection">Your reflection <span class="required">' in html
-    assert "Save reflection" in html
+    assert "Save draft" in html
 
 
 def test_marking_done_without_javascript_redirects_and_then_shows_done(
@@ -203,7 +208,7 @@ def test_too_short_reflection_is_refused_keeping_what_was_typed(
     assert "at least 5 words" in html and "yours has 3" in html
     assert 'role="alert"' in html
     assert textarea(html) == "Too short &lt;really&gt;"
-    assert status_text(html) == "Open"
+    assert status_text(html) == "To do"
     assert reflection_body(db, ANNA, "reflect") == typed  # what they typed is not lost
     assert completions_of(db, member(db, ANNA)) == []
 
@@ -239,9 +244,9 @@ def test_saving_a_reflection_alone_does_not_mark_done(client: TestClient, db: Se
                            data={"csrf_token": csrf, "reflection": "Just a draft"})
     assert response.status_code == 303
     page = client.get(thing_url("reflect")).text
-    assert "Your reflection is saved." in page
+    assert "Your draft is saved." in page
     assert textarea(page) == "Just a draft"
-    assert status_text(page) == "Open"
+    assert status_text(page) == "To do"
 
 
 def test_undo_takes_back_done(client: TestClient, db: Session) -> None:
@@ -253,7 +258,7 @@ def test_undo_takes_back_done(client: TestClient, db: Session) -> None:
     assert response.status_code == 303
     page = client.get(response.headers["location"]).text
     assert "No longer marked done." in page
-    assert status_text(page) == "Open"
+    assert status_text(page) == "To do"
     assert "Mark done" in page
     assert completions_of(db, member(db, ANNA)) == []
 
@@ -275,7 +280,7 @@ def test_undo_with_htmx_returns_the_fragment(client: TestClient, db: Session) ->
     response = client.post(f"{thing_url('intro')}/undo", data={"csrf_token": csrf}, headers=HTMX)
     assert response.status_code == 200
     assert "<html" not in response.text
-    assert status_text(response.text) == "Open"
+    assert status_text(response.text) == "To do"
 
 
 def test_url_thing_has_an_evidence_field_and_refuses_a_bad_link(
@@ -292,7 +297,7 @@ def test_url_thing_has_an_evidence_field_and_refuses_a_bad_link(
                           data={"csrf_token": csrf, "evidence_url": "javascript:alert(1)"})
     assert refused.status_code == 422
     assert "https://" in refused.text
-    assert status_text(refused.text) == "Open"
+    assert status_text(refused.text) == "To do"
 
     client.post(f"{thing_url('screencast')}/done",
                 data={"csrf_token": csrf, "evidence_url": "https://example.org/cast"})

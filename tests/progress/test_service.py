@@ -115,7 +115,7 @@ def test_evidence_url_is_required_for_a_url_thing(db: Session, anna) -> None:
 
 
 @pytest.mark.parametrize("bad", ["javascript:alert(1)", "ftp://example.org/video",
-                                 "example.org/video", "https://", "https://exa mple.org"])
+                                 "example.org video", "https://", "https://exa mple.org"])
 def test_evidence_url_must_be_an_http_or_https_address(db: Session, anna, bad: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         complete(db, anna, "screencast", evidence_url=bad)
