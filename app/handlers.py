@@ -92,6 +92,9 @@ def install_error_handlers(app: FastAPI) -> None:
             headers["Allow"] = _allowed_methods(request)
             detail = _("This address does not answer {method}; it answers {allowed}.").format(
                 method=request.method, allowed=headers["Allow"])
+            if not wants_json(request) and request.method == "GET":
+                detail = _("This address is where a form sends what you typed; it is not a page "
+                           "to open. Go back to the form, or start again from your cohorts.")
         if wants_json(request):
             return JSONResponse({"detail": detail}, exc.status_code, headers=headers)
         response = render_error(request, exc.status_code, detail)

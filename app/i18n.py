@@ -8,6 +8,8 @@ error handler too). Outside a request (the CLI, the mail sender) everything is E
 from __future__ import annotations
 
 import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
@@ -111,6 +113,18 @@ def choose(locale_code: str) -> None:
     found = supported(locale_code)
     if choice is not None and found:
         choice.locale, choice.chosen = found, True
+
+
+@contextmanager
+def speaking(*candidates: str | None) -> Iterator[None]:
+    """Everything inside speaks the first of `candidates` Ting knows (a mail in its reader's
+    language, not the sender's); the request's language comes back afterwards."""
+    language = next((found for c in candidates if (found := supported(c))), DEFAULT_LOCALE)
+    token = _current.set(LocaleChoice(language, True))
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def _(message: str) -> str:

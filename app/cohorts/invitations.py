@@ -16,7 +16,7 @@ from app.cohorts import models as cohort_rules
 from app.cohorts import service as cohorts_service
 from app.cohorts.models import Cohort, Member, Membership, Role, role_label
 from app.errors import InvalidInput
-from app.i18n import _
+from app.i18n import _, speaking
 from app.mail import service as mail_service
 
 # Where a link's secret leads (built by the caller, which knows the app's routes).
@@ -77,19 +77,27 @@ def invite(
     for user in people:
         url = link_for(passwords.make_link(session, user=user, purpose=LinkPurpose.invitation,
                                            lifetime=lifetime, now=now))
-        where = _("to {cohort} ").format(cohort=cohort.title) if cohort else ""
-        who = _("{inviter} invites you ").format(inviter=inviter) if inviter else _("You are invited ")
-        body = _(
-            "Hello {name},\n\n{who}{where}in Ting, where you work through the programme one "
-            "Thing at a time.\n\nChoose your password here (the link works once, until {until} "
-            "UTC):\n\n{url}\n\nYour e-mail address is how you sign in: {email}\n"
-        ).format(name=user.name, who=who, where=where, until=f"{now + lifetime:%Y-%m-%d %H:%M}",
-                 url=url, email=user.email)
-        mail_service.queue(session, to=user.email,
-                           subject=_("Your invitation to Ting") + (f": {cohort.title}" if cohort else ""),
-                           body=body)
+        with speaking(user.language, cohort.language if cohort else None):
+            _queue_invitation(session, user=user, url=url, cohort=cohort, inviter=inviter,
+                              until=now + lifetime)
         sent.append(Invitation(user=user, url=url))
     return sent
+
+
+def _queue_invitation(session: Session, *, user: User, url: str, cohort: Cohort | None,
+                      inviter: str | None, until: datetime) -> None:
+    title = cohort.text("title") if cohort else ""
+    where = _("to {cohort} ").format(cohort=title) if cohort else ""
+    who = _("{inviter} invites you ").format(inviter=inviter) if inviter else _("You are invited ")
+    body = _(
+        "Hello {name},\n\n{who}{where}in Ting, where you work through the programme one "
+        "Thing at a time.\n\nChoose your password here (the link works once, until {until} "
+        "UTC):\n\n{url}\n\nYour e-mail address is how you sign in: {email}\n"
+    ).format(name=user.name, who=who, where=where, until=f"{until:%Y-%m-%d %H:%M}",
+             url=url, email=user.email)
+    mail_service.queue(session, to=user.email,
+                       subject=_("Your invitation to Ting") + (f": {title}" if cohort else ""),
+                       body=body)
 
 
 def chosen(session: Session, *, cohort: Cohort, emails: list[str], everyone_new: bool) -> list[User]:

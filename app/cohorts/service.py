@@ -215,16 +215,16 @@ class DemoPerson:
 def demo_people(session: Session) -> list[DemoPerson]:
     """Everyone with an active membership, for the demo sign-in page."""
     statement = (
-        select(User, Cohort.title, Membership.role)
+        select(User, Cohort, Membership.role)
         .join(Membership, col(Membership.user_id) == col(User.id))
         .join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
         .where(col(Membership.is_active))
         .order_by(col(Membership.role).desc(), User.name, Cohort.title)
     )
     people: dict[int, DemoPerson] = {}
-    for user, cohort_title, role in session.exec(statement):
+    for user, cohort, role in session.exec(statement):
         people.setdefault(id_of(user), DemoPerson(user=user, roles=[])).roles.append(
-            (cohort_title, Role(role)))
+            (cohort.text("title"), Role(role)))
     return list(people.values())
 
 

@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from app.auth.models import User
 from app.cohorts import models as cohort_rules
 from app.cohorts.models import Member
 from app.dashboards.models import ReminderSent
 from app.dashboards.service import SOON, Cell, Dashboard, ParticipantFigures, dashboard
 from app.db import insert_or_ignore
-from app.i18n import _
+from app.i18n import _, ngettext, speaking
 from app.mail import service as mail_service
 from app.programs.models import ThingFacts
 
@@ -66,6 +67,8 @@ def remind(
     already = set(session.exec(select(ReminderSent.membership_id).where(
         ReminderSent.sent_on == today,
         col(ReminderSent.membership_id).in_([p.membership_id for p in behind]))).all()) if behind else set()
+    languages = dict(session.exec(select(User.email, User.language).where(
+        col(User.email).in_([p.email for p in behind]))).all()) if behind else {}
     reminders = []
     for person in behind:
         overdue = [(thing, days_late(board, thing)) for thing in person.overdue]
@@ -76,23 +79,29 @@ def remind(
             fresh = insert_or_ignore(session, ReminderSent(membership_id=person.membership_id,
                                                            sent_on=today, sent_at=now))
         if fresh:
-            mail_service.queue(session, to=person.email, subject=_("Ting: {count} Things are waiting "
-                               "for you in {cohort}").format(count=len(overdue) + len(soon),
-                                                             cohort=member.cohort.title),
-                               body=_body(member, person, overdue, soon, link_for))
+            # in the reader's language: theirs if they chose one, else the cohort's
+            with speaking(languages.get(person.email), member.cohort.language,
+                          member.program.language):
+                mail_service.queue(
+                    session, to=person.email,
+                    subject=_("Ting: {count} Things are waiting for you in {cohort}").format(
+                        count=len(overdue) + len(soon), cohort=member.cohort.text("title")),
+                    body=_body(member, person, overdue, soon, link_for))
         reminders.append(Reminder(person=person, overdue=overdue, soon=soon, sent=fresh))
     return reminders
+
+
+def _days_late(days: int) -> str:
+    return ngettext("%(num)d day late", "%(num)d days late", days) % {"num": days}
 
 
 def _body(member: Member, person: ParticipantFigures, overdue: list[tuple[ThingFacts, int]],
           soon: list[ThingFacts], link_for: ThingLink) -> str:
     lines = [_("Hello {name},").format(name=person.name), "",
-             _("A short reminder from {cohort}.").format(cohort=member.cohort.title), ""]
+             _("A short reminder from {cohort}.").format(cohort=member.cohort.text("title")), ""]
     if overdue:
         lines.append(_("Past their due date:"))
-        lines += [_("- {title} ({days} days late): {url}").format(title=t.title, days=days,
-                                                                   url=link_for(t.key))
-                  for t, days in overdue]
+        lines += [f"- {t.title} ({_days_late(days)}): {link_for(t.key)}" for t, days in overdue]
         lines.append("")
     if soon:
         lines.append(_("Due in the coming week:"))

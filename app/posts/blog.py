@@ -151,11 +151,15 @@ def listing(session: Session, *, member: Member, choice: StreamChoice | None = N
               "organization": choice.organization, "author_id": choice.author_id,
               "group_id": choice.group.id if choice.group else None, "after": after}
     rows = session.connection().execute(_statement(shape), params).all()
+    # Things by their title in the reader's language (the row holds the programme's own)
+    titles = {t.key: t.title for t in
+              programs_service.curriculum(session, program=member.program).things}
     entries = [
         Entry(post=PostRow(id=post_id, title=title, created_at=created_at, updated_at=updated_at,
                            visibility=visibility, word_count=words,
                            html=body_html or render_user_text(body or "")),
-              author_name=name, author_membership_id=author_id, thing_key=key, thing_title=thing_title,
+              author_name=name, author_membership_id=author_id, thing_key=key,
+              thing_title=titles.get(key or "", thing_title),
               comments=int(comments))
         for (post_id, title, created_at, updated_at, visibility, words, body_html, body, author_id,
              name, key, thing_title, comments) in rows[:limit]]

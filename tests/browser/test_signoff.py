@@ -32,7 +32,7 @@ def test_a_trainer_approves_and_the_participant_sees_it(browser: Browser, signof
     demo_sign_in(anna, signoff_server, "Anna")
     anna.goto(f"{signoff_server}/c/testcohort/things/plan")
     anna.locator("#completion").get_by_role("button", name="Mark done", exact=True).click()
-    expect(anna.locator("#completion")).to_contain_text("Done, waiting for the trainer")
+    expect(anna.locator("#thing-status")).to_contain_text("Done, waiting for the trainer")
 
     trainer = browser.new_context().new_page()
     demo_sign_in(trainer, signoff_server, "Trainer")
@@ -46,6 +46,7 @@ def test_a_trainer_approves_and_the_participant_sees_it(browser: Browser, signof
 
     anna.reload()
     completion = anna.locator("#completion")
+    expect(anna.locator("#thing-status")).to_have_text("✓ Done")
     expect(completion).not_to_contain_text("waiting for the trainer")
     expect(completion.get_by_role("heading", name="Sign-off history")).to_be_visible()
     expect(completion).to_contain_text("approved by trainer")

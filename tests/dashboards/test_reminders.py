@@ -84,3 +84,24 @@ def test_each_role_lands_where_it_works(client: TestClient, web: object, db: Ses
         with TestClient(web, follow_redirects=False) as browser:  # type: ignore[arg-type]
             sign_in(browser, MANAGER)
             assert browser.get("/c/testcohort/desk").status_code == 403
+
+
+def test_a_reminder_speaks_its_readers_language_not_the_trainers(
+    db: Session, progress_made: None,
+) -> None:
+    from app.auth import service as auth_service
+    from app.i18n import LocaleChoice, begin_request, load_translations
+    from tests.fixtures.builders import user
+
+    auth_service.set_language(db, user_id=user(db, BRAM).id or 0, language="fi")
+    begin_request(LocaleChoice("nl", chosen=True))  # the trainer reads Dutch
+    try:
+        reminders.remind(db, member=member(db, TRAINER), link_for=link)
+    finally:
+        begin_request(LocaleChoice())
+    mails = {m.to_address: m for m in db.exec(select(OutboxMail)).all()}
+    finnish = load_translations("fi").gettext("A short reminder from {cohort}.")
+    english = "A short reminder from {cohort}."
+    assert finnish != english
+    assert finnish.format(cohort="Cohort testcohort") in mails[BRAM].body  # Bram chose Finnish
+    assert english.format(cohort="Cohort testcohort") in mails[CAROL].body  # the cohort's own

@@ -212,7 +212,7 @@ def test_completion_of_an_unknown_thing_is_404(client: TestClient, db: Session) 
     for response in (client.put(completion("nope"), headers=headers, json={}),
                      client.delete(completion("nope"), headers=headers)):
         assert response.status_code == 404
-        assert "nope" in response.json()["detail"]
+        assert "This Thing is not in the programme" in response.json()["detail"]
 
 
 def test_completion_without_credentials_is_401(client: TestClient, db: Session) -> None:

@@ -103,6 +103,7 @@ def test_when_nothing_is_open_it_says_when_the_next_thing_opens(
     html = client.get(THINGS).text
     assert "Nothing open right now" in html
     assert "Thing 1, “First tool”, opens on" in html and "(opens in 7 days)" in html
+    assert "opens in 7 days</span> (" in html  # in the list too
 
 
 def test_my_cohorts_shows_progress_bars_and_where_to_continue(

@@ -253,7 +253,7 @@ def test_trainers_cannot_mark_things_done_or_undo(db: Session, anna) -> None:
 def test_unknown_thing_is_not_found(db: Session, anna) -> None:
     with pytest.raises(NotFound) as missing:
         complete(db, anna, "no-such-thing")
-    assert "no-such-thing" in missing.value.detail
+    assert "not in the programme" in missing.value.detail
 
 
 def test_a_thing_the_trainer_returned_is_open_again_and_goes_back_to_the_trainer(

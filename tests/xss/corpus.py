@@ -22,6 +22,7 @@ _INVISIBLE = re.compile(r"[\x00-\x20\u200b-\u200f\u2028-\u202e\ufeff]")
 # A browser reads `<svg/onload=...>` as an attribute where Python's parser may not: any event
 # handler inside a raw tag counts, however it is written.
 _TAG = re.compile(r"<[a-z][^>]*>", re.IGNORECASE)
+_OWN_IMAGE = re.compile(r"^/static/[\w.-]+\.svg$")  # the logo mark
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 _HANDLER = re.compile(r"[\s/`]on[a-z]+\s*=", re.IGNORECASE)
 
@@ -40,8 +41,9 @@ class _ActiveContent(HTMLParser):
             self.found.append(where)
         if tag == "meta" and "http-equiv" in values:
             self.found.append(where)
-        if tag == "img" and not values.get("src", "https://").startswith("https://"):
-            self.found.append(where)  # images only over https
+        src = values.get("src", "https://")
+        if tag == "img" and not (src.startswith("https://") or _OWN_IMAGE.match(src)):
+            self.found.append(where)  # images only over https, or Ting's own
         for name, value in values.items():
             if name.startswith("on") or name == "style":
                 self.found.append(where)
