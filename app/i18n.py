@@ -128,11 +128,13 @@ def speaking(*candidates: str | None) -> Iterator[None]:
 
 
 def _(message: str) -> str:
-    return load_translations(locale()).gettext(message)
+    choice = _current.get()  # what locale() does, inline: this runs for every string shown
+    return load_translations(choice.locale if choice else DEFAULT_LOCALE).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return load_translations(locale()).ngettext(singular, plural, n)
+    choice = _current.get()
+    return load_translations(choice.locale if choice else DEFAULT_LOCALE).ngettext(singular, plural, n)
 
 
 @cache

@@ -11,9 +11,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
-from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import i18n, templating
 from app.auth import oidc
@@ -53,28 +52,27 @@ WORDS = {enum.__name__: enum for enum in (
 
 class RequestLanguage:
     """Each request's language starts as the person's remembered choice (a cookie), else the
-    browser's; a cohort's or programme's language may still take over (app.i18n.prefer)."""
+    browser's; a cohort's or programme's language may still take over (app.i18n.prefer).
+    Read from the raw headers: this runs on every request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/static/"):
-            await self.app(scope, receive, send)
-            return
-        headers = Headers(scope=scope)
-        chosen = i18n.supported(cookie_parser(headers.get("cookie", "")).get(i18n.LANGUAGE_COOKIE))
-        choice = i18n.LocaleChoice(chosen, True) if chosen else i18n.LocaleChoice(
-            i18n.from_accept_language(headers.get("accept-language")) or i18n.DEFAULT_LOCALE)
-        i18n.begin_request(choice)
-
-        async def send_with_language(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []),
-                                      (b"content-language", choice.locale.encode())]
-            await send(message)
-
-        await self.app(scope, receive, send_with_language)
+        if scope["type"] == "http" and not scope["path"].startswith("/static/"):
+            cookie = accept = b""
+            for name, value in scope["headers"]:
+                if name == b"cookie":
+                    cookie = value
+                elif name == b"accept-language":
+                    accept = value
+            chosen = None
+            if i18n.LANGUAGE_COOKIE.encode() in cookie:
+                chosen = i18n.supported(cookie_parser(cookie.decode("latin-1"))
+                                        .get(i18n.LANGUAGE_COOKIE))
+            i18n.begin_request(i18n.LocaleChoice(chosen, True) if chosen else i18n.LocaleChoice(
+                i18n.from_accept_language(accept.decode("latin-1")) or i18n.DEFAULT_LOCALE))
+        await self.app(scope, receive, send)
 
 
 class ConcurrencyLimit:

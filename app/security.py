@@ -20,6 +20,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.i18n import locale
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -50,7 +52,8 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [*message.get("headers", []), *_RAW_SECURITY_HEADERS]
+                headers = [*message.get("headers", []), *_RAW_SECURITY_HEADERS,
+                           (b"content-language", locale().encode())]
                 if private and not any(name.lower() == _CACHE_CONTROL for name, _v in headers):
                     headers.append((_CACHE_CONTROL, PRIVATE.encode()))
                 message["headers"] = headers

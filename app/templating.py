@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from app.config import ROOT
 from app.errors import DomainError
-from app.i18n import LANGUAGE_COOKIE, LOCALE_NAMES, LOCALES, _, babel_locale, locale, ngettext
+from app.i18n import LOCALE_NAMES, LOCALES, _, babel_locale, locale, ngettext
 from app.security import CSRF_FIELD, csrf_token, pop_flashes
 
 TEMPLATES_DIR = ROOT / "templates"
@@ -87,10 +87,23 @@ def _percent(value: float) -> str:
     return format_percent(value, locale=locale())
 
 
+@lru_cache(maxsize=len(LOCALES))
+def _language_options_in(language: str) -> Markup:
+    return Markup("").join(
+        Markup('<option value="{0}" lang="{0}"{1}>{2}</option>').format(
+            code, Markup(" selected") if code == language else "", LOCALE_NAMES[code])
+        for code in LOCALES)
+
+
+def _language_options() -> Markup:
+    """The footer's language choices, the reader's selected: built once per language (every
+    page shows them)."""
+    return _language_options_in(locale())
+
+
 env.filters.update(date=_date, datetime=_datetime, time=_time, zone_city=_zone_city,
                    number=_number, percent=_percent)
-env.globals.update(htmx_file=HTMX, locale=locale, LOCALES=LOCALES, LOCALE_NAMES=LOCALE_NAMES,
-                   LANGUAGE_COOKIE=LANGUAGE_COOKIE)
+env.globals.update(htmx_file=HTMX, locale=locale, language_options=_language_options)
 
 
 def register(*, filters: dict[str, Callable[..., Any]], words: dict[str, Any]) -> None:

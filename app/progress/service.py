@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -182,7 +183,7 @@ class MyThings:
     theme_titles: dict[str, str]
     labels_themes: bool = False
 
-    @property
+    @cached_property
     def next_up(self) -> ThingView | None:
         """What to continue with: the open Thing due soonest, must-do before can-do."""
         return next_to_do(self.things)
