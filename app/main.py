@@ -27,6 +27,8 @@ from app.dashboards import router as dashboards_router
 from app.dashboards.service import Cell
 from app.db import MAX_CONNECTIONS, SessionFactory, make_engine, session_factory
 from app.deps import request_rules
+from app.forum import api as forum_api
+from app.forum import router as forum_router
 from app.handlers import install_error_handlers
 from app.mail import sender as mail_sender
 from app.pages import account as account_pages
@@ -169,6 +171,8 @@ def create_app(
     api(posts_api.router)
     pages(posts_router.router)
     api(dashboards_api.router)
+    api(forum_api.router)
+    pages(forum_router.router)
     for router in (pages_router.router, auth_router.router, cohorts_router.router,
                    account_pages.router, language_pages.router, sign_in_pages.router, outbox_pages.router,
                    dashboards_router.router):

@@ -3,6 +3,7 @@
 from app.auth.models import AccountLink, ApiToken, BrowserSession, SignInFailure, User
 from app.cohorts.models import Cohort, CohortGroup, Membership
 from app.dashboards.models import ReminderSent
+from app.forum.models import ForumPost, ForumRead, ForumTopic
 from app.mail.models import OutboxMail
 from app.posts.models import Comment, Post
 from app.programs.models import Program, Theme, Thing
@@ -17,6 +18,9 @@ __all__ = [
     "CohortGroup",
     "Comment",
     "Completion",
+    "ForumPost",
+    "ForumRead",
+    "ForumTopic",
     "Membership",
     "OutboxMail",
     "Post",

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from app.auth import feed_keys
 from app.auth import service as auth_service
 from app.config import Settings
+from app.forum import service as forum_service
 from app.main import create_app
 from app.posts import comments
 from app.posts import service as posts_service
@@ -40,6 +41,16 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/cohorts"):                                        (303, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/dashboards"):                              (401, 200, 200, 200, 200, 200),
     ("GET", "/dashboards"):                                     (303, 200, 200, 200, 200, 200),
+    ("GET", "/c/{cohort}/forum"):                               (303, 200, 404, 200, 200, 200),
+    ("GET", "/c/{cohort}/forum/new"):                           (303, 200, 404, 200, 200, 200),
+    # a site admin off the roster reads the forum but does not write in it
+    ("POST", "/c/{cohort}/forum/new"):                          (303, 303, 404, 303, 303, 403),
+    ("GET", "/c/{cohort}/forum/topics/{topic_id}"):             (303, 200, 404, 200, 200, 200),
+    ("POST", "/c/{cohort}/forum/topics/{topic_id}/replies"):    (303, 303, 404, 303, 303, 403),
+    ("GET", "/api/v1/cohorts/{cohort}/forum/topics"):           (401, 200, 404, 200, 200, 200),
+    ("POST", "/api/v1/cohorts/{cohort}/forum/topics"):          (401, 201, 404, 201, 201, 403),
+    ("GET", "/api/v1/cohorts/{cohort}/forum/topics/{topic_id}"): (401, 200, 404, 200, 200, 200),
+    ("POST", "/api/v1/forum/topics/{topic_id}/replies"):        (401, 201, 404, 201, 201, 403),
     ("POST", "/language"):                                      (303, 303, 303, 303, 303, 303),
     ("GET", "/account"):                                        (303, 200, 200, 200, 200, 200),
     ("POST", "/account/tokens"):                                (303, 201, 201, 201, 201, 201),
@@ -119,11 +130,13 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
 }
 ENOUGH_WORDS = "one two three four five six"
 FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS, "decision": "approve",
-        "title": "t", "body": ENOUGH_WORDS, "language": "da"}
+        "title": "t", "body": ENOUGH_WORDS, "language": "da", "category": "General"}
 JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"body": ENOUGH_WORDS},
                "/completion": {}, "{completion_id}": {"decision": "approve"},
                "/questions": {"body": ENOUGH_WORDS}, "/comments": {"body": ENOUGH_WORDS},
-               "/posts/{post_id}": {"title": "t"}}
+               "/posts/{post_id}": {"title": "t"},
+               "/forum/topics": {"category": "General", "title": "t", "body": ENOUGH_WORDS},
+               "/replies": {"body": ENOUGH_WORDS}}
 
 _table_app = create_app(Settings(database_url="sqlite://", secret_key=TEST_SECRET, demo=True,
                                  _env_file=None))  # type: ignore[call-arg]
@@ -148,11 +161,12 @@ def test_each_role_gets_the_expected_answer(
     comment = comments.add_comment(db, user=member(db, TRAINER).user, post_id=post.id or 0,
                                         body="Well put.")
     anna_token, _plain = auth_service.issue_token(db, user_id=anna.user.id, name="anna's")
+    topic = forum_service.create_topic(db, member=anna, category="General", title="Ours", body="B")
     db.commit()
     values = {"cohort": "testcohort", "key": "intro", "post_id": str(post.id),
               "token_id": str(anna_token.id), "provider": "nonesuch", "token": "nonesuch",
               "completion_id": "999", "membership_id": str(anna.membership.id),
-              "comment_id": str(comment.id), "thing": "intro",
+              "comment_id": str(comment.id), "thing": "intro", "topic_id": str(topic.id),
               "feed_key": feed_keys.feed_key(anna_user, secret=TEST_SECRET)}
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
     got = []

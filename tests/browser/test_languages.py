@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app.forum import service as forum_service
 from app.i18n import LOCALES, load_translations
 from tests.browser.conftest import serving_data
 from tests.browser.test_pages_quality import (
@@ -16,7 +17,7 @@ from tests.browser.test_pages_quality import (
     _assert_fits_the_screen,
     _assert_no_axe_violations,
 )
-from tests.fixtures.builders import ENOUGH_WORDS, PROGRAM, cohort_yaml, load
+from tests.fixtures.builders import ENOUGH_WORDS, FORUM_PROGRAM, cohort_yaml, load, member
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +32,11 @@ def said(language: str, message: str, **values: object) -> str:
 
 def fill(session) -> None:  # type: ignore[no-untyped-def]
     people = ["anna@example.org", "bram@example.org", "carla@example.org", "dirk@example.org"]
-    load(session, PROGRAM, cohort_yaml(participants=people) + "language: da\n")
+    load(session, FORUM_PROGRAM, cohort_yaml(participants=people) + "language: da\n")
+    dirk = member(session, "dirk@example.org")
+    topic = forum_service.create_topic(session, member=dirk, category="General",
+                                       title="Where is the scanner?", body="It *moved*.")
+    forum_service.reply(session, member=dirk, topic_id=topic.id or 0, body="Found it.")
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +116,8 @@ def _pages(server: str) -> list[tuple[str, str, str]]:
                    ("/c/testcohort/blog", "my blog"), ("/c/testcohort/stream", "the stream"),
                    ("/c/testcohort/posts/new", "writing a post"),
                    ("/c/testcohort/questions/new", "asking the trainers"), ("/account", "my account"),
+                   ("/c/testcohort/forum", "the forum"), ("/c/testcohort/forum/new", "a new topic"),
+                   ("/c/testcohort/forum/topics/1", "a forum topic"),
                    ("/c/testcohort/things/no-such-thing", "an error page")]
     trainer = [("/c/testcohort/desk", "the trainer's desk"), ("/c/testcohort/dashboard", "dashboard"),
                ("/c/testcohort/matrix", "the progress matrix"), ("/c/testcohort/signoff", "sign-off"),

@@ -1,0 +1,53 @@
+"""The cohort forum: topics in the programme's categories, and the posts that make them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, utcnow
+
+
+class ForumTopic(SQLModel, table=True):
+    __tablename__ = "forum_topics"
+    __table_args__ = (
+        # a category's list: newest activity first
+        Index("ix_forum_topics_cohort_activity", "cohort_id", "last_activity_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohorts.id")
+    category: str = Field(max_length=100)  # as the programme names it
+    title: str = Field(max_length=200)
+    author_id: int = Field(foreign_key="memberships.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    last_activity_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    replies: int = 0  # posts after the opening one, kept with each reply (lists show it)
+
+
+class ForumPost(SQLModel, table=True):
+    """The opening post of a topic, or a reply to it."""
+
+    __tablename__ = "forum_posts"
+    __table_args__ = (Index("ix_forum_posts_topic", "topic_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic_id: int = Field(foreign_key="forum_topics.id")
+    author_id: int = Field(foreign_key="memberships.id")
+    body: str = Field(sa_type=Text)
+    body_html: str = Field(default="", sa_type=Text)  # rendered once, when written
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class ForumRead(SQLModel, table=True):
+    """How far one person has read one topic: its posts then (a list marks what is new)."""
+
+    __tablename__ = "forum_reads"
+    __table_args__ = (UniqueConstraint("membership_id", "topic_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    membership_id: int = Field(foreign_key="memberships.id")
+    topic_id: int = Field(foreign_key="forum_topics.id")
+    seen_posts: int = 0

@@ -1,0 +1,73 @@
+"""The forum in the API (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import AliasPath, BaseModel, ConfigDict, Field
+
+from app.limits import POST_BODY_CHARS
+from app.schemas import SOME_TEXT, Input
+
+TITLE_CHARS = 200
+
+
+class TopicIn(Input):
+    category: str = Field(min_length=1, max_length=100, pattern=SOME_TEXT,
+                          description="One of the programme's forum categories.")
+    title: str = Field(min_length=1, max_length=TITLE_CHARS, pattern=SOME_TEXT)
+    body: str = Field(min_length=1, max_length=POST_BODY_CHARS, pattern=SOME_TEXT,
+                      description="Markdown.")
+
+
+class ReplyIn(Input):
+    body: str = Field(min_length=1, max_length=POST_BODY_CHARS, pattern=SOME_TEXT,
+                      description="Markdown.")
+
+
+class ReplyPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int = Field(validation_alias=AliasPath("post", "id"))
+    topic: int = Field(validation_alias=AliasPath("post", "topic_id"))
+    body: str = Field(validation_alias=AliasPath("post", "body"))
+    html: str = Field(validation_alias=AliasPath("post", "body_html"),
+                      description="The body as sanitised HTML.")
+    author: str = Field(validation_alias="author_name")
+    created_at: datetime = Field(validation_alias=AliasPath("post", "created_at"))
+
+
+class TopicPublic(BaseModel):
+    """A topic with its opening post (built from a TopicDetail)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int = Field(validation_alias=AliasPath("topic", "id"))
+    category: str = Field(validation_alias=AliasPath("topic", "category"))
+    title: str = Field(validation_alias=AliasPath("topic", "title"))
+    body: str = Field(validation_alias=AliasPath("opening", "post", "body"))
+    html: str = Field(validation_alias=AliasPath("opening", "post", "body_html"),
+                      description="The body as sanitised HTML.")
+    author: str = Field(validation_alias="author_name")
+    created_at: datetime = Field(validation_alias=AliasPath("topic", "created_at"))
+    replies: int = Field(validation_alias=AliasPath("topic", "replies"))
+    reply_page: list[ReplyPublic] = Field(validation_alias="replies",
+                                          description="This page of replies, oldest first.")
+    next_page: int | None = Field(default=None, description="Pass as `page` for more replies.")
+
+
+class TopicSummaryPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    category: str
+    title: str
+    author: str = Field(validation_alias="author_name")
+    created_at: datetime
+    last_activity_at: datetime
+    replies: int
+
+
+class TopicListPublic(BaseModel):
+    topics: list[TopicSummaryPublic]
+    next_page: int | None = Field(description="Pass as `page` for the next page; null on the last.")

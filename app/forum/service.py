@@ -1,0 +1,239 @@
+"""The cohort forum: topics in the programme's categories, newest activity first, and replies.
+Every cohort member may read and write; a topic of another cohort is not found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from app.auth.models import Person, User
+from app.cohorts import service as cohorts_service
+from app.cohorts.models import Cohort, Member, Membership
+from app.db import id_of
+from app.errors import Forbidden, InvalidInput, NotFound
+from app.forum.models import ForumPost, ForumRead, ForumTopic
+from app.i18n import _
+from app.limits import POST_BODY_CHARS
+from app.markdown import render_user_text
+
+PAGE_SIZE = 20
+TITLE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    id: int
+    category: str
+    title: str
+    author_name: str
+    created_at: datetime
+    last_activity_at: datetime
+    replies: int
+    unseen: int = 0  # posts the reader has not seen: all of them when never opened
+
+    @property
+    def is_new(self) -> bool:
+        return self.unseen > self.replies  # never opened
+
+
+@dataclass(frozen=True)
+class TopicPage:
+    """One page of a forum list (`category` None: every category)."""
+
+    category: str | None
+    topics: list[TopicRow]
+    page: int
+    has_next: bool
+
+
+@dataclass(frozen=True)
+class PostEntry:
+    post: ForumPost
+    author_name: str
+
+
+@dataclass(frozen=True)
+class TopicDetail:
+    topic: ForumTopic
+    author_name: str
+    opening: PostEntry
+    replies: list[PostEntry]  # this page of them
+    page: int
+    has_next: bool
+
+
+def categories(member: Member) -> list[str]:
+    return list(member.program.forum_categories or [])
+
+
+def require_forum(member: Member) -> list[str]:
+    found = categories(member)
+    if not found:
+        raise NotFound(_("This programme has no forum."))
+    return found
+
+
+def topic_not_found() -> NotFound:
+    return NotFound(_("This topic is not in your cohort's forum: the link may be out of date."))
+
+
+def _check_text(body: str) -> str:
+    if not body.strip():
+        raise InvalidInput(_("Write something first: the text is empty."), field="body")
+    if len(body) > POST_BODY_CHARS:
+        raise InvalidInput(_("That text is too long: at most {limit} characters; it has {n}.")
+                           .format(limit=f"{POST_BODY_CHARS:,}", n=f"{len(body):,}"), field="body")
+    return body
+
+
+_TOPICS = (
+    sa.select(col(ForumTopic.id), col(ForumTopic.category), col(ForumTopic.title),
+              col(User.name), col(ForumTopic.created_at), col(ForumTopic.last_activity_at),
+              col(ForumTopic.replies), col(ForumRead.seen_posts))
+    .join(Membership, col(Membership.id) == col(ForumTopic.author_id))
+    .join(User, col(User.id) == col(Membership.user_id))
+    .outerjoin(ForumRead, sa.and_(col(ForumRead.topic_id) == col(ForumTopic.id),
+                                  col(ForumRead.membership_id) == sa.bindparam("me")))
+    .order_by(col(ForumTopic.last_activity_at).desc(), col(ForumTopic.id).desc())
+)
+
+
+def topics(session: Session, *, member: Member, category: str | None = None,
+           page: int = 1) -> TopicPage:
+    """A page of topics, newest activity first: one query."""
+    names = require_forum(member)
+    if category is not None and category not in names:
+        raise NotFound(_("This forum has no such category."))
+    statement = _TOPICS.where(col(ForumTopic.cohort_id) == member.cohort.id)
+    if category is not None:
+        statement = statement.where(col(ForumTopic.category) == category)
+    rows = session.connection().execute(
+        statement.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE),
+        {"me": member.membership.id}).all()
+    found = [TopicRow(id=topic_id, category=name, title=title, author_name=author,
+                      created_at=created, last_activity_at=active, replies=replies,
+                      unseen=replies + 1 - (seen or 0))
+             for topic_id, name, title, author, created, active, replies, seen in rows[:PAGE_SIZE]
+             if topic_id is not None]
+    return TopicPage(category=category, topics=found,
+                     page=page, has_next=len(rows) > PAGE_SIZE)
+
+
+def _require_writer(member: Member) -> None:
+    if member.is_admin_view:
+        raise Forbidden(_("Site admins can read this forum; to write in it, be on the cohort's "
+                          "roster."))
+
+
+def create_topic(session: Session, *, member: Member, category: str, title: str, body: str,
+                 now: datetime | None = None) -> ForumTopic:
+    names = require_forum(member)
+    _require_writer(member)
+    if category not in names:
+        raise InvalidInput(_("Choose one of the forum's categories."), field="category")
+    title = title.strip()
+    if not title:
+        raise InvalidInput(_("A topic needs a title."), field="title")
+    if len(title) > TITLE_CHARS:
+        raise InvalidInput(_("The title is too long: at most {limit} characters.")
+                           .format(limit=TITLE_CHARS), field="title")
+    _check_text(body)
+    now = now or datetime.now(UTC)
+    topic = ForumTopic(cohort_id=id_of(member.cohort), category=category, title=title,
+                       author_id=id_of(member.membership), created_at=now, last_activity_at=now)
+    session.add(topic)
+    session.flush()
+    session.add(ForumPost(topic_id=id_of(topic), author_id=id_of(member.membership), body=body,
+                          body_html=render_user_text(body), created_at=now))
+    session.flush()
+    return topic
+
+
+def _topic_in(session: Session, member: Member, topic_id: int) -> ForumTopic:
+    require_forum(member)
+    topic = session.get(ForumTopic, topic_id)
+    if topic is None or topic.cohort_id != member.cohort.id:
+        raise topic_not_found()
+    return topic
+
+
+_POSTS = (
+    sa.select(ForumPost, col(User.name))
+    .join(Membership, col(Membership.id) == col(ForumPost.author_id))
+    .join(User, col(User.id) == col(Membership.user_id))
+    .order_by(col(ForumPost.id))
+)
+
+
+def topic_detail(session: Session, *, member: Member, topic_id: int, page: int = 1) -> TopicDetail:
+    """A topic: its opening post and a page of replies, oldest first; two queries."""
+    topic = _topic_in(session, member, topic_id)
+    rows = session.exec(  # type: ignore[call-overload]
+        _POSTS.where(col(ForumPost.topic_id) == topic_id)
+        .limit(PAGE_SIZE + 2).offset((page - 1) * PAGE_SIZE + (1 if page > 1 else 0))).all()
+    if page == 1:
+        opening_row, reply_rows = rows[0], rows[1:]
+    else:
+        first = session.exec(  # type: ignore[call-overload]
+            _POSTS.where(col(ForumPost.topic_id) == topic_id).limit(1)).one()
+        opening_row, reply_rows = first, rows
+    opening = PostEntry(post=opening_row[0], author_name=opening_row[1])
+    replies = [PostEntry(post=p, author_name=name) for p, name in reply_rows[:PAGE_SIZE]]
+    _mark_read(session, member, topic)
+    return TopicDetail(topic=topic, author_name=opening.author_name, opening=opening,
+                       replies=replies, page=page, has_next=len(reply_rows) > PAGE_SIZE)
+
+
+def _mark_read(session: Session, member: Member, topic: ForumTopic) -> None:
+    """The reader has now seen every post of the topic (lists stop marking it new)."""
+    if member.is_admin_view:
+        return  # no membership to keep it with
+    seen = topic.replies + 1
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(ForumRead).values(membership_id=member.membership.id,
+                                              topic_id=topic.id, seen_posts=seen)
+    # one statement whether or not they read it before; never back to fewer posts
+    session.execute(insert.on_conflict_do_update(
+        index_elements=["membership_id", "topic_id"], set_={"seen_posts": seen},
+        where=col(ForumRead.seen_posts) < seen))
+
+
+def reply(session: Session, *, member: Member, topic_id: int, body: str,
+          now: datetime | None = None) -> ForumPost:
+    topic = _topic_in(session, member, topic_id)
+    _require_writer(member)
+    _check_text(body)
+    now = now or datetime.now(UTC)
+    post = ForumPost(topic_id=topic_id, author_id=id_of(member.membership), body=body,
+                     body_html=render_user_text(body), created_at=now)
+    session.add(post)
+    # counted in the database: two people replying at once both count
+    session.execute(sa.update(ForumTopic).where(col(ForumTopic.id) == topic.id)
+                    .values(replies=col(ForumTopic.replies) + 1, last_activity_at=now))
+    session.flush()
+    return post
+
+
+def member_for_topic(session: Session, *, user: Person, topic_id: int) -> Member:
+    """The caller as a member of the topic's cohort; someone outside it does not find it."""
+    topic = session.get(ForumTopic, topic_id)
+    cohort = session.get(Cohort, topic.cohort_id) if topic is not None else None
+    member = (cohorts_service.find_member(session, cohort_key=cohort.key, user_id=user.id)
+              if cohort is not None else None)
+    if member is None and cohort is not None and user.is_admin and isinstance(user, User):
+        member = cohorts_service.admin_member(session, user=user, cohort_key=cohort.key)
+    if member is None:
+        raise topic_not_found()
+    return member
+
+
+def page_of_reply(session: Session, *, topic_id: int, post_id: int) -> int:
+    """Which page of its topic a reply is on (the opening post is not on a reply page)."""
+    before = session.connection().execute(
+        sa.select(sa.func.count()).select_from(ForumPost)
+        .where(col(ForumPost.topic_id) == topic_id, col(ForumPost.id) < post_id)).scalar_one()
+    return max(int(before) - 1, 0) // PAGE_SIZE + 1
