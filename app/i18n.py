@@ -76,10 +76,6 @@ def begin_request(choice: LocaleChoice) -> None:
     _current.set(choice)
 
 
-def current() -> LocaleChoice:
-    choice = _current.get()
-    return choice if choice is not None else LocaleChoice()
-
 
 def locale() -> str:
     choice = _current.get()
@@ -141,9 +137,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def babel_locale(code: str) -> Locale:
     return Locale.parse(code)
 
-
-def translations() -> _gettext.NullTranslations:
-    return load_translations(locale())
 
 
 def text_in(values: dict[str, str] | None, fallback: str, *, language: str | None = None) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_timezone_location
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
@@ -63,12 +63,6 @@ def _datetime(value: datetime | None, timezone: str = "UTC", fmt: str = "medium"
                                _date_in(local.date(), fmt, language))
 
 
-def _time(value: datetime | None, timezone: str = "UTC") -> str:
-    if value is None:
-        return ""
-    return format_time(value, format="short", tzinfo=ZoneInfo(timezone), locale=locale())
-
-
 @lru_cache(maxsize=256)
 def _zone_city_in(zone: str, language: str) -> str:
     return get_timezone_location(ZoneInfo(zone), locale=language, return_city=True)
@@ -77,10 +71,6 @@ def _zone_city_in(zone: str, language: str) -> str:
 def _zone_city(zone: str) -> str:
     """A time zone by its city, as the reader's language names it ("København")."""
     return _zone_city_in(zone, locale())
-
-
-def _number(value: float | int) -> str:
-    return format_decimal(value, locale=locale())
 
 
 def _percent(value: float) -> str:
@@ -101,8 +91,7 @@ def _language_options() -> Markup:
     return _language_options_in(locale())
 
 
-env.filters.update(date=_date, datetime=_datetime, time=_time, zone_city=_zone_city,
-                   number=_number, percent=_percent)
+env.filters.update(date=_date, datetime=_datetime, zone_city=_zone_city, percent=_percent)
 env.globals.update(htmx_file=HTMX, locale=locale, language_options=_language_options)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.auth import service as auth_service
-from app.auth.models import ApiToken, BrowserSession, PersonFacts, User
+from app.auth.models import ApiToken, BrowserSession, Person, PersonFacts, User
 from app.cohorts.models import (
     Cohort,
     Member,
@@ -95,6 +95,15 @@ def find_member(
                   program=_programs.get(session, row[9], row[10]),
                   membership=membership, roles=[r[5] for r in rows],
                   token_id=row[14] if token else None, token_used_at=row[15] if token else None)
+
+
+def member_or_admin_view(session: Session, *, user: Person, cohort_key: str) -> Member | None:
+    """The person as a member of the cohort, or a site admin's view of it; None for anyone
+    else (a stranger to the cohort)."""
+    member = find_member(session, cohort_key=cohort_key, user_id=user.id)
+    if member is None and user.is_admin and isinstance(user, User):
+        member = admin_member(session, user=user, cohort_key=cohort_key)
+    return member
 
 
 def forget_all() -> None:

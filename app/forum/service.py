@@ -222,10 +222,8 @@ def member_for_topic(session: Session, *, user: Person, topic_id: int) -> Member
     """The caller as a member of the topic's cohort; someone outside it does not find it."""
     topic = session.get(ForumTopic, topic_id)
     cohort = session.get(Cohort, topic.cohort_id) if topic is not None else None
-    member = (cohorts_service.find_member(session, cohort_key=cohort.key, user_id=user.id)
+    member = (cohorts_service.member_or_admin_view(session, user=user, cohort_key=cohort.key)
               if cohort is not None else None)
-    if member is None and cohort is not None and user.is_admin and isinstance(user, User):
-        member = cohorts_service.admin_member(session, user=user, cohort_key=cohort.key)
     if member is None:
         raise topic_not_found()
     return member

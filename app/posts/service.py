@@ -351,7 +351,4 @@ def member_for_post(session: Session, *, user: Person, post_id: int) -> Member:
 def _reader(session: Session, *, user: Person | None, cohort: Cohort) -> Member | None:
     if user is None:
         return None
-    member = cohorts_service.find_member(session, cohort_key=cohort.key, user_id=user.id)
-    if member is None and user.is_admin and isinstance(user, User):
-        member = cohorts_service.admin_member(session, user=user, cohort_key=cohort.key)
-    return member
+    return cohorts_service.member_or_admin_view(session, user=user, cohort_key=cohort.key)
