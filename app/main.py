@@ -29,6 +29,8 @@ from app.db import MAX_CONNECTIONS, SessionFactory, make_engine, session_factory
 from app.deps import request_rules
 from app.forum import api as forum_api
 from app.forum import router as forum_router
+from app.groups import api as groups_api
+from app.groups import router as groups_router
 from app.handlers import install_error_handlers
 from app.mail import sender as mail_sender
 from app.pages import account as account_pages
@@ -173,6 +175,8 @@ def create_app(
     api(dashboards_api.router)
     api(forum_api.router)
     pages(forum_router.router)
+    api(groups_api.router)
+    pages(groups_router.router)
     for router in (pages_router.router, auth_router.router, cohorts_router.router,
                    account_pages.router, language_pages.router, sign_in_pages.router, outbox_pages.router,
                    dashboards_router.router):

@@ -15,10 +15,11 @@ from app.auth import feed_keys
 from app.auth import service as auth_service
 from app.config import Settings
 from app.forum import service as forum_service
+from app.groups import service as groups_service
 from app.main import create_app
 from app.posts import comments
 from app.posts import service as posts_service
-from tests.fixtures.builders import ANNA, MANAGER, STRANGER, TRAINER, load_two_cohorts, member
+from tests.fixtures.builders import ANNA, BRAM, MANAGER, STRANGER, TRAINER, load_two_cohorts, member
 from tests.fixtures.database import TEST_SECRET
 from tests.fixtures.people import browser_signed_in, token_for
 from tests.fixtures.routes import api_routes
@@ -51,6 +52,29 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("POST", "/api/v1/cohorts/{cohort}/forum/topics"):          (401, 201, 404, 201, 201, 403),
     ("GET", "/api/v1/cohorts/{cohort}/forum/topics/{topic_id}"): (401, 200, 404, 200, 200, 200),
     ("POST", "/api/v1/forum/topics/{topic_id}/replies"):        (401, 201, 404, 201, 201, 403),
+    # the person who asked (Anna) and trainers mark the answer
+    ("POST", "/c/{cohort}/forum/topics/{topic_id}/answer"):     (303, 303, 404, 303, 403, 403),
+    ("PUT", "/api/v1/forum/topics/{topic_id}/answer"):          (401, 200, 404, 200, 403, 403),
+    ("DELETE", "/api/v1/forum/topics/{topic_id}/answer"):       (401, 204, 404, 204, 403, 403),
+    # groups: Anna is in team-1; participants choose their group; trainers move people and
+    # name the resource person; the group's space is its members' and the trainers' only
+    ("GET", "/c/{cohort}/groups"):                              (303, 200, 404, 200, 200, 200),
+    ("GET", "/c/{cohort}/groups/{group}"):                      (303, 200, 404, 200, 200, 200),
+    ("POST", "/c/{cohort}/groups/{group}/join"):                (303, 303, 404, 403, 403, 403),
+    ("POST", "/c/{cohort}/groups/{group}/leave"):               (303, 303, 404, 403, 403, 403),
+    ("POST", "/c/{cohort}/groups/{group}/idea"):                (303, 303, 404, 303, 404, 404),
+    ("POST", "/c/{cohort}/groups/{group}/resource"):            (303, 403, 404, 303, 403, 303),
+    ("POST", "/c/{cohort}/groups/moves/{membership_id}"):       (303, 403, 404, 303, 403, 303),
+    ("GET", "/c/{cohort}/groups/{group}/topics/new"):           (303, 200, 404, 200, 404, 404),
+    ("POST", "/c/{cohort}/groups/{group}/topics/new"):          (303, 303, 404, 303, 404, 404),
+    ("GET", "/api/v1/cohorts/{cohort}/groups"):                 (401, 200, 404, 200, 200, 200),
+    ("GET", "/api/v1/cohorts/{cohort}/groups/{group}"):         (401, 200, 404, 200, 200, 200),
+    ("PUT", "/api/v1/cohorts/{cohort}/groups/{group}/members/me"): (401, 200, 404, 403, 403, 403),
+    ("DELETE", "/api/v1/cohorts/{cohort}/groups/{group}/members/me"): (401, 204, 404, 403, 403, 403),
+    ("PUT", "/api/v1/cohorts/{cohort}/people/{membership_id}/group"): (401, 403, 404, 204, 403, 204),
+    ("PUT", "/api/v1/cohorts/{cohort}/groups/{group}/idea"):    (401, 200, 404, 200, 404, 404),
+    ("GET", "/api/v1/cohorts/{cohort}/groups/{group}/topics"):  (401, 200, 404, 200, 404, 404),
+    ("POST", "/api/v1/cohorts/{cohort}/groups/{group}/topics"): (401, 201, 404, 201, 404, 404),
     ("POST", "/language"):                                      (303, 303, 303, 303, 303, 303),
     ("GET", "/account"):                                        (303, 200, 200, 200, 200, 200),
     ("POST", "/account/tokens"):                                (303, 201, 201, 201, 201, 201),
@@ -136,7 +160,9 @@ JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"
                "/questions": {"body": ENOUGH_WORDS}, "/comments": {"body": ENOUGH_WORDS},
                "/posts/{post_id}": {"title": "t"},
                "/forum/topics": {"category": "General", "title": "t", "body": ENOUGH_WORDS},
-               "/replies": {"body": ENOUGH_WORDS}}
+               "/replies": {"body": ENOUGH_WORDS}, "/group": {"group": "team-2"},
+               "/idea": {"idea": "A chat button"},
+               "/groups/{group}/topics": {"title": "t", "body": ENOUGH_WORDS}}
 
 _table_app = create_app(Settings(database_url="sqlite://", secret_key=TEST_SECRET, demo=True,
                                  _env_file=None))  # type: ignore[call-arg]
@@ -162,11 +188,14 @@ def test_each_role_gets_the_expected_answer(
                                         body="Well put.")
     anna_token, _plain = auth_service.issue_token(db, user_id=anna.user.id, name="anna's")
     topic = forum_service.create_topic(db, member=anna, category="General", title="Ours", body="B")
+    reply = forum_service.reply(db, member=member(db, BRAM), topic_id=topic.id or 0, body="R")
+    groups_service.join(db, member=anna, key="team-1")
     db.commit()
     values = {"cohort": "testcohort", "key": "intro", "post_id": str(post.id),
               "token_id": str(anna_token.id), "provider": "nonesuch", "token": "nonesuch",
               "completion_id": "999", "membership_id": str(anna.membership.id),
               "comment_id": str(comment.id), "thing": "intro", "topic_id": str(topic.id),
+              "group": "team-1",
               "feed_key": feed_keys.feed_key(anna_user, secret=TEST_SECRET)}
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
     got = []
@@ -186,6 +215,8 @@ def test_each_role_gets_the_expected_answer(
                 data["csrf_token"] = match.group(1) if match else ""
             if path.startswith("/api/"):
                 body = next((b for end, b in JSON_BODIES.items() if path.endswith(end)), None)
+                if path.endswith("/answer"):
+                    body = {"post": reply.id}
                 response = client.request(method, url, headers=headers,
                                           json=body if method in ("PUT", "POST", "PATCH") else None)
             else:

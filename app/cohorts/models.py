@@ -81,6 +81,9 @@ class CohortGroup(SQLModel, table=True):
     key: str = Field(max_length=100)
     name: str = Field(max_length=300)
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # the person the group turns to for information (the file's `resource`, or the trainer's)
+    resource_user_id: int | None = Field(default=None, foreign_key="users.id")
+    idea: str | None = Field(default=None, max_length=200)  # the idea's working title
 
 
 class Membership(SQLModel, table=True):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from app.auth.deps import CurrentUser
 from app.cohorts.deps import CohortMember
@@ -10,6 +11,7 @@ from app.db import id_of
 from app.deps import RowId, SessionDep
 from app.forum import service as forum_service
 from app.forum.schemas import (
+    AnswerIn,
     ReplyIn,
     ReplyPublic,
     TopicIn,
@@ -61,3 +63,21 @@ def reply_to_forum_topic(topic_id: RowId, body: ReplyIn, user: CurrentUser,
     member = forum_service.member_for_topic(db, user=user, topic_id=topic_id)
     post = forum_service.reply(db, member=member, topic_id=topic_id, body=body.body)
     return ReplyPublic.model_validate(forum_service.PostEntry(post=post, author_name=member.user.name))
+
+
+@router.put("/forum/topics/{topic_id}/answer", response_model=TopicPublic,
+            responses=problems(404))
+def mark_forum_answer(topic_id: RowId, body: AnswerIn, user: CurrentUser,
+                      db: SessionDep) -> TopicPublic:
+    """Mark one of the replies as the answer: the person who asked, or a trainer."""
+    member = forum_service.member_for_topic(db, user=user, topic_id=topic_id)
+    forum_service.mark_answer(db, member=member, topic_id=topic_id, post_id=body.post)
+    return TopicPublic.model_validate(
+        forum_service.topic_detail(db, member=member, topic_id=topic_id))
+
+
+@router.delete("/forum/topics/{topic_id}/answer", status_code=204, responses=problems(404))
+def unmark_forum_answer(topic_id: RowId, user: CurrentUser, db: SessionDep) -> Response:
+    member = forum_service.member_for_topic(db, user=user, topic_id=topic_id)
+    forum_service.mark_answer(db, member=member, topic_id=topic_id, post_id=None)
+    return Response(status_code=204)

@@ -25,6 +25,11 @@ class ForumTopic(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     last_activity_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     replies: int = 0  # posts after the opening one, kept with each reply (lists show it)
+    # set: the topic is in that group's private space, not in the cohort's forum
+    group_id: int | None = Field(default=None, foreign_key="cohort_groups.id", index=True)
+    # the reply marked as the answer (by the topic's author or a trainer): shown first
+    answer_post_id: int | None = None
+    answered_by_id: int | None = Field(default=None, foreign_key="memberships.id")
 
 
 class ForumPost(SQLModel, table=True):

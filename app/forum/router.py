@@ -25,8 +25,9 @@ Page = Annotated[int, Query(ge=1, le=100_000)]
 
 @router.get("/c/{cohort}/forum")
 async def forum_page(request: Request, member: CohortMember, db: SessionDep,
-                     category: str = "", page: Page = 1) -> Response:
-    listing = forum_service.topics(db, member=member, category=category or None, page=page)
+                     category: str = "", unanswered: bool = False, page: Page = 1) -> Response:
+    listing = forum_service.topics(db, member=member, category=category or None,
+                                   unanswered=unanswered, page=page)
     return render(request, "forum/index.html", {
         "user": member.user, "member": member, "cohort": member.cohort, "listing": listing,
         "categories": forum_service.categories(member)})
@@ -61,11 +62,12 @@ def new_topic_form(request: Request, member: CohortMember, db: SessionDep,
 
 
 def _topic_page(request: Request, db: Session, member: Member, topic_id: int, *, page: int = 1,
-                body: str = "", status_code: int = 200, error: str | None = None) -> Response:
+                body: str = "", status_code: int = 200, error: str | None = None,
+                error_field: str | None = "body") -> Response:
     detail = forum_service.topic_detail(db, member=member, topic_id=topic_id, page=page)
     return render(request, "forum/topic.html", {
         "user": member.user, "member": member, "cohort": member.cohort, "detail": detail,
-        "body": body, "error": error}, status_code=status_code)
+        "body": body, "error": error, "error_field": error_field}, status_code=status_code)
 
 
 @router.get("/c/{cohort}/forum/topics/{topic_id}")
@@ -87,3 +89,19 @@ def reply_form(request: Request, topic_id: RowId, member: CohortMember, db: Sess
     url = request.app.url_path_for("topic_page", cohort=member.cohort.key, topic_id=str(topic_id))
     return RedirectResponse(f"{url}?page={last_page}#post-{post.id}" if last_page > 1
                             else f"{url}#post-{post.id}", status_code=303)
+
+
+@router.post("/c/{cohort}/forum/topics/{topic_id}/answer")
+def answer_form(request: Request, topic_id: RowId, member: CohortMember, db: SessionDep,
+                post: TextField = "") -> Response:
+    """Mark a reply as the answer (`post` its id), or unmark it (`post` empty)."""
+    post_id = int(post) if post.isdigit() else (None if not post.strip() else 0)
+    try:
+        forum_service.mark_answer(db, member=member, topic_id=topic_id, post_id=post_id)
+    except DomainError as exc:
+        return _topic_page(request, db, member, topic_id, status_code=exc.status_code,
+                           error=exc.detail, error_field=None)
+    flash(request, _("The answer is marked: it is shown first.") if post_id is not None
+          else _("The answer is unmarked."))
+    url = request.app.url_path_for("topic_page", cohort=member.cohort.key, topic_id=str(topic_id))
+    return RedirectResponse(url, status_code=303)

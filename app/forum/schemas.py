@@ -12,12 +12,21 @@ from app.schemas import SOME_TEXT, Input
 TITLE_CHARS = 200
 
 
-class TopicIn(Input):
-    category: str = Field(min_length=1, max_length=100, pattern=SOME_TEXT,
-                          description="One of the programme's forum categories.")
+class SpaceTopicIn(Input):
+    """A topic in a group's space."""
+
     title: str = Field(min_length=1, max_length=TITLE_CHARS, pattern=SOME_TEXT)
     body: str = Field(min_length=1, max_length=POST_BODY_CHARS, pattern=SOME_TEXT,
                       description="Markdown.")
+
+
+class TopicIn(SpaceTopicIn):
+    category: str = Field(min_length=1, max_length=100, pattern=SOME_TEXT,
+                          description="One of the programme's forum categories.")
+
+
+class AnswerIn(Input):
+    post: int = Field(ge=1, le=2**31 - 1, description="The id of one of the topic's replies.")
 
 
 class ReplyIn(Input):
@@ -51,6 +60,7 @@ class TopicPublic(BaseModel):
     author: str = Field(validation_alias="author_name")
     created_at: datetime = Field(validation_alias=AliasPath("topic", "created_at"))
     replies: int = Field(validation_alias=AliasPath("topic", "replies"))
+    answer: ReplyPublic | None = Field(description="The reply marked as the answer, if any.")
     reply_page: list[ReplyPublic] = Field(validation_alias="replies",
                                           description="This page of replies, oldest first.")
     next_page: int | None = Field(default=None, description="Pass as `page` for more replies.")
@@ -66,6 +76,7 @@ class TopicSummaryPublic(BaseModel):
     created_at: datetime
     last_activity_at: datetime
     replies: int
+    answered: bool
 
 
 class TopicListPublic(BaseModel):

@@ -1,5 +1,7 @@
-"""The cohort forum: topics in the programme's categories, newest activity first, and replies.
-Every cohort member may read and write; a topic of another cohort is not found."""
+"""The cohort forum: topics in the programme's categories, newest activity first, and replies;
+and each group's private space, built of the same topics. Every cohort member may read and write
+the forum; a group's space is its members', its resource person's and the cohort's trainers'
+only. A topic anyone else may not see is not found."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from sqlmodel import Session, col
 
 from app.auth.models import Person, User
 from app.cohorts import service as cohorts_service
-from app.cohorts.models import Cohort, Member, Membership
+from app.cohorts.models import Cohort, CohortGroup, Member, Membership
 from app.db import id_of
 from app.errors import Forbidden, InvalidInput, NotFound
 from app.forum.models import ForumPost, ForumRead, ForumTopic
@@ -34,6 +36,7 @@ class TopicRow:
     last_activity_at: datetime
     replies: int
     unseen: int = 0  # posts the reader has not seen: all of them when never opened
+    answered: bool = False
 
     @property
     def is_new(self) -> bool:
@@ -45,6 +48,7 @@ class TopicPage:
     """One page of a forum list (`category` None: every category)."""
 
     category: str | None
+    unanswered: bool
     topics: list[TopicRow]
     page: int
     has_next: bool
@@ -64,6 +68,9 @@ class TopicDetail:
     replies: list[PostEntry]  # this page of them
     page: int
     has_next: bool
+    answer: PostEntry | None  # the reply marked as the answer, shown first
+    group: CohortGroup | None  # the group whose space it is in
+    may_mark_answer: bool
 
 
 def categories(member: Member) -> list[str]:
@@ -75,6 +82,25 @@ def require_forum(member: Member) -> list[str]:
     if not found:
         raise NotFound(_("This programme has no forum."))
     return found
+
+
+def may_enter(member: Member, group: CohortGroup) -> bool:
+    """Whether the caller may read and write in a group's space: its members, its resource
+    person and the cohort's trainers; not other groups, managers or site admins off the roster."""
+    if member.is_admin_view or group.cohort_id != member.cohort.id:
+        return False
+    return (member.is_trainer or member.membership.group_id == group.id
+            or group.resource_user_id == member.user.id)
+
+
+def group_not_found() -> NotFound:
+    return NotFound(_("This group is not in your cohort: the link may be out of date."))
+
+
+def require_space(member: Member, group: CohortGroup | None) -> CohortGroup:
+    if group is None or not may_enter(member, group):
+        raise group_not_found()
+    return group
 
 
 def topic_not_found() -> NotFound:
@@ -93,7 +119,7 @@ def _check_text(body: str) -> str:
 _TOPICS = (
     sa.select(col(ForumTopic.id), col(ForumTopic.category), col(ForumTopic.title),
               col(User.name), col(ForumTopic.created_at), col(ForumTopic.last_activity_at),
-              col(ForumTopic.replies), col(ForumRead.seen_posts))
+              col(ForumTopic.replies), col(ForumRead.seen_posts), col(ForumTopic.answer_post_id))
     .join(Membership, col(Membership.id) == col(ForumTopic.author_id))
     .join(User, col(User.id) == col(Membership.user_id))
     .outerjoin(ForumRead, sa.and_(col(ForumRead.topic_id) == col(ForumTopic.id),
@@ -103,23 +129,30 @@ _TOPICS = (
 
 
 def topics(session: Session, *, member: Member, category: str | None = None,
-           page: int = 1) -> TopicPage:
-    """A page of topics, newest activity first: one query."""
-    names = require_forum(member)
-    if category is not None and category not in names:
-        raise NotFound(_("This forum has no such category."))
+           unanswered: bool = False, group: CohortGroup | None = None, page: int = 1) -> TopicPage:
+    """A page of the forum's topics (or a group space's), newest activity first: one query."""
     statement = _TOPICS.where(col(ForumTopic.cohort_id) == member.cohort.id)
+    if group is not None:
+        require_space(member, group)
+        statement = statement.where(col(ForumTopic.group_id) == group.id)
+    else:
+        names = require_forum(member)
+        if category is not None and category not in names:
+            raise NotFound(_("This forum has no such category."))
+        statement = statement.where(col(ForumTopic.group_id).is_(None))
     if category is not None:
         statement = statement.where(col(ForumTopic.category) == category)
+    if unanswered:
+        statement = statement.where(col(ForumTopic.answer_post_id).is_(None))
     rows = session.connection().execute(
         statement.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE),
         {"me": member.membership.id}).all()
     found = [TopicRow(id=topic_id, category=name, title=title, author_name=author,
                       created_at=created, last_activity_at=active, replies=replies,
-                      unseen=replies + 1 - (seen or 0))
-             for topic_id, name, title, author, created, active, replies, seen in rows[:PAGE_SIZE]
-             if topic_id is not None]
-    return TopicPage(category=category, topics=found,
+                      unseen=replies + 1 - (seen or 0), answered=answer is not None)
+             for topic_id, name, title, author, created, active, replies, seen, answer
+             in rows[:PAGE_SIZE] if topic_id is not None]
+    return TopicPage(category=category, unanswered=unanswered, topics=found,
                      page=page, has_next=len(rows) > PAGE_SIZE)
 
 
@@ -130,11 +163,15 @@ def _require_writer(member: Member) -> None:
 
 
 def create_topic(session: Session, *, member: Member, category: str, title: str, body: str,
-                 now: datetime | None = None) -> ForumTopic:
-    names = require_forum(member)
-    _require_writer(member)
-    if category not in names:
-        raise InvalidInput(_("Choose one of the forum's categories."), field="category")
+                 group: CohortGroup | None = None, now: datetime | None = None) -> ForumTopic:
+    """A topic in one of the forum's categories, or (`group`) in a group's space."""
+    if group is not None:
+        require_space(member, group)
+        category = ""
+    else:
+        _require_writer(member)
+        if category not in require_forum(member):
+            raise InvalidInput(_("Choose one of the forum's categories."), field="category")
     title = title.strip()
     if not title:
         raise InvalidInput(_("A topic needs a title."), field="title")
@@ -144,7 +181,8 @@ def create_topic(session: Session, *, member: Member, category: str, title: str,
     _check_text(body)
     now = now or datetime.now(UTC)
     topic = ForumTopic(cohort_id=id_of(member.cohort), category=category, title=title,
-                       author_id=id_of(member.membership), created_at=now, last_activity_at=now)
+                       group_id=group.id if group else None, author_id=id_of(member.membership),
+                       created_at=now, last_activity_at=now)
     session.add(topic)
     session.flush()
     session.add(ForumPost(topic_id=id_of(topic), author_id=id_of(member.membership), body=body,
@@ -153,12 +191,21 @@ def create_topic(session: Session, *, member: Member, category: str, title: str,
     return topic
 
 
-def _topic_in(session: Session, member: Member, topic_id: int) -> ForumTopic:
-    require_forum(member)
+def _topic_in(
+    session: Session, member: Member, topic_id: int
+) -> tuple[ForumTopic, CohortGroup | None]:
+    """The topic and, when it is in a group's space, that group; not found unless the caller
+    may read it."""
     topic = session.get(ForumTopic, topic_id)
     if topic is None or topic.cohort_id != member.cohort.id:
         raise topic_not_found()
-    return topic
+    if topic.group_id is None:
+        require_forum(member)
+        return topic, None
+    group = session.get(CohortGroup, topic.group_id)
+    if group is None or not may_enter(member, group):
+        raise topic_not_found()
+    return topic, group
 
 
 _POSTS = (
@@ -170,8 +217,9 @@ _POSTS = (
 
 
 def topic_detail(session: Session, *, member: Member, topic_id: int, page: int = 1) -> TopicDetail:
-    """A topic: its opening post and a page of replies, oldest first; two queries."""
-    topic = _topic_in(session, member, topic_id)
+    """A topic: its opening post and a page of replies, oldest first, the answer first of all;
+    a constant number of queries however long it grows."""
+    topic, group = _topic_in(session, member, topic_id)
     rows = session.exec(  # type: ignore[call-overload]
         _POSTS.where(col(ForumPost.topic_id) == topic_id)
         .limit(PAGE_SIZE + 2).offset((page - 1) * PAGE_SIZE + (1 if page > 1 else 0))).all()
@@ -183,9 +231,45 @@ def topic_detail(session: Session, *, member: Member, topic_id: int, page: int =
         opening_row, reply_rows = first, rows
     opening = PostEntry(post=opening_row[0], author_name=opening_row[1])
     replies = [PostEntry(post=p, author_name=name) for p, name in reply_rows[:PAGE_SIZE]]
+    answer = None
+    if topic.answer_post_id is not None:
+        found = next((r for r in replies if r.post.id == topic.answer_post_id), None)
+        if found is None:
+            row = session.exec(  # type: ignore[call-overload]
+                _POSTS.where(col(ForumPost.id) == topic.answer_post_id)).first()
+            found = PostEntry(post=row[0], author_name=row[1]) if row else None
+        answer = found
     _mark_read(session, member, topic)
     return TopicDetail(topic=topic, author_name=opening.author_name, opening=opening,
-                       replies=replies, page=page, has_next=len(reply_rows) > PAGE_SIZE)
+                       replies=replies, page=page, has_next=len(reply_rows) > PAGE_SIZE,
+                       answer=answer, group=group, may_mark_answer=_may_mark_answer(member, topic))
+
+
+def _may_mark_answer(member: Member, topic: ForumTopic) -> bool:
+    return not member.is_admin_view and (
+        member.is_trainer or topic.author_id == member.membership.id)
+
+
+def mark_answer(session: Session, *, member: Member, topic_id: int,
+                post_id: int | None) -> ForumTopic:
+    """Mark a reply as the topic's answer, or (`post_id` None) unmark it: the topic's author or
+    a trainer."""
+    topic, _group = _topic_in(session, member, topic_id)
+    if not _may_mark_answer(member, topic):
+        raise Forbidden(_("Only the person who asked and the cohort's trainers can mark the "
+                          "answer."))
+    if post_id is not None:
+        post = session.get(ForumPost, post_id)
+        first_id = session.connection().execute(
+            sa.select(sa.func.min(ForumPost.id)).where(col(ForumPost.topic_id) == topic.id)
+        ).scalar_one()
+        if post is None or post.topic_id != topic.id or post.id == first_id:
+            raise InvalidInput(_("Choose one of this topic's replies as its answer."), field="post")
+    topic.answer_post_id = post_id
+    topic.answered_by_id = id_of(member.membership) if post_id is not None else None
+    session.add(topic)
+    session.flush()
+    return topic
 
 
 def _mark_read(session: Session, member: Member, topic: ForumTopic) -> None:
@@ -204,15 +288,16 @@ def _mark_read(session: Session, member: Member, topic: ForumTopic) -> None:
 
 def reply(session: Session, *, member: Member, topic_id: int, body: str,
           now: datetime | None = None) -> ForumPost:
-    topic = _topic_in(session, member, topic_id)
-    _require_writer(member)
+    _topic, group = _topic_in(session, member, topic_id)
+    if group is None:
+        _require_writer(member)
     _check_text(body)
     now = now or datetime.now(UTC)
     post = ForumPost(topic_id=topic_id, author_id=id_of(member.membership), body=body,
                      body_html=render_user_text(body), created_at=now)
     session.add(post)
     # counted in the database: two people replying at once both count
-    session.execute(sa.update(ForumTopic).where(col(ForumTopic.id) == topic.id)
+    session.execute(sa.update(ForumTopic).where(col(ForumTopic.id) == topic_id)
                     .values(replies=col(ForumTopic.replies) + 1, last_activity_at=now))
     session.flush()
     return post

@@ -45,6 +45,7 @@ class GroupSpec:
     key: str
     name: str
     position: Position
+    resource: str | None = None  # the resource person's e-mail, someone in this file
 
 
 @dataclass
@@ -274,7 +275,7 @@ def _read_groups(src: Source, node: Node | None) -> list[GroupSpec] | None:
     seen: set[str] = set()
     for i, item in enumerate(items):
         at = f"groups[{i}]"
-        keys = src.mapping(item, at, required=("key",), optional=("name",))
+        keys = src.mapping(item, at, required=("key",), optional=("name", "resource"))
         if not keys or "key" not in keys:
             continue
         key = src.slug(keys["key"], f"{at}.key")
@@ -285,7 +286,8 @@ def _read_groups(src: Source, node: Node | None) -> list[GroupSpec] | None:
             src.error(keys["key"], f"{at}.key", f"group '{key}' is listed twice")
             continue
         seen.add(key)
-        groups.append(GroupSpec(key=key, name=name, position=src.position(item)))
+        resource = src.email(keys["resource"], f"{at}.resource") if "resource" in keys else None
+        groups.append(GroupSpec(key=key, name=name, position=src.position(item), resource=resource))
     return groups
 
 
@@ -455,6 +457,11 @@ def _check_people(
             listed = listing(sorted(group_keys)) or "none are listed"
             add(person.position, f"{person.email}: group '{person.group}' is not in groups "
                                  f"({listed})")
+    everyone = {p.email for p in (*spec.participants, *spec.trainers, *spec.managers)}
+    for group in spec.groups:
+        if group.resource and group.resource not in everyone:
+            add(group.position, f"group '{group.key}': resource {group.resource} is not listed in "
+                                f"this cohort's participants, trainers or managers")
 
 
 def _read_overrides(src: Source, node: Node, spec: CohortSpec) -> None:

@@ -208,25 +208,33 @@ def _sync_cohort(session: Session, spec: CohortSpec, changes: list[Change], now:
         changes.append(Change("update", "cohort", spec.key,
                               ", ".join(c.replace("program_id", "program") for c in changed)))
 
-    groups = _sync_groups(session, cohort, spec, changes, now)
     users = _sync_users(session, spec, changes)
-    _sync_memberships(session, cohort, spec, users, groups, changes)
+    groups = _sync_groups(session, cohort, spec, users, changes, now)
+    _sync_memberships(session, cohort, spec, users, groups, changes,
+                      keep_chosen_groups=program.groups_self_select)
 
 
 def _sync_groups(
-    session: Session, cohort: Cohort, spec: CohortSpec, changes: list[Change], now: datetime
+    session: Session, cohort: Cohort, spec: CohortSpec, users: dict[str, User],
+    changes: list[Change], now: datetime,
 ) -> dict[str, CohortGroup]:
     existing = {g.key: g for g in session.exec(
         select(CohortGroup).where(CohortGroup.cohort_id == cohort.id))}
     for group_spec in spec.groups:
         name = f"{spec.key}/{group_spec.key}"
         group = existing.get(group_spec.key)
+        # a resource the file names wins; where it names none, the trainer's choice stays
+        resource_id = id_of(users[group_spec.resource]) if group_spec.resource else None
         if group is None:
-            group = CohortGroup(cohort_id=id_of(cohort), key=group_spec.key, name=group_spec.name)
+            group = CohortGroup(cohort_id=id_of(cohort), key=group_spec.key, name=group_spec.name,
+                                resource_user_id=resource_id)
             session.add(group)
             existing[group.key] = group
             changes.append(Change("add", "group", name, group_spec.name))
             continue
+        if resource_id is not None and group.resource_user_id != resource_id:
+            group.resource_user_id = resource_id
+            changes.append(Change("update", "group", name, f"resource is now {group_spec.resource}"))
         if group.archived_at is not None:
             group.archived_at = None
             changes.append(Change("restore", "group", name))
@@ -275,8 +283,10 @@ def _sync_users(session: Session, spec: CohortSpec, changes: list[Change]) -> di
 
 def _sync_memberships(
     session: Session, cohort: Cohort, spec: CohortSpec, users: dict[str, User],
-    groups: dict[str, CohortGroup], changes: list[Change],
+    groups: dict[str, CohortGroup], changes: list[Change], *, keep_chosen_groups: bool,
 ) -> None:
+    """Memberships as the file lists them. Where people choose their groups themselves, a person
+    the file gives no group keeps the one they chose."""
     existing = {(m.user_id, m.role): m for m in session.exec(
         select(Membership).where(Membership.cohort_id == cohort.id))}
     listed: set[tuple[int, Role]] = set()
@@ -286,6 +296,8 @@ def _sync_memberships(
         values: dict[str, Any] = {"organization": person.organization,
                   "group_id": group.id if group else None, "is_active": True,
                   "self_enrolled": False}  # listed in the file now: on the roster
+        if group is None and keep_chosen_groups:
+            del values["group_id"]
         key = (id_of(user), role)
         listed.add(key)
         name = f"{person.email} in {spec.key}"

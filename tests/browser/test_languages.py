@@ -17,7 +17,8 @@ from tests.browser.test_pages_quality import (
     _assert_fits_the_screen,
     _assert_no_axe_violations,
 )
-from tests.fixtures.builders import ENOUGH_WORDS, FORUM_PROGRAM, cohort_yaml, load, member
+from app.groups import service as groups_service
+from tests.fixtures.builders import ENOUGH_WORDS, FORUM_PROGRAM, cohort_yaml, load, member, with_groups
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +33,20 @@ def said(language: str, message: str, **values: object) -> str:
 
 def fill(session) -> None:  # type: ignore[no-untyped-def]
     people = ["anna@example.org", "bram@example.org", "carla@example.org", "dirk@example.org"]
-    load(session, FORUM_PROGRAM, cohort_yaml(participants=people) + "language: da\n")
+    load(session, FORUM_PROGRAM, with_groups(cohort_yaml(participants=people), "team-1", "team-2",
+                                             resource="trainer@example.org") + "language: da\n")
     dirk = member(session, "dirk@example.org")
     topic = forum_service.create_topic(session, member=dirk, category="General",
                                        title="Where is the scanner?", body="It *moved*.")
-    forum_service.reply(session, member=dirk, topic_id=topic.id or 0, body="Found it.")
+    found = forum_service.reply(session, member=dirk, topic_id=topic.id or 0, body="Found it.")
+    forum_service.mark_answer(session, member=dirk, topic_id=topic.id or 0, post_id=found.id)
+    for email in ("carla@example.org", "dirk@example.org"):
+        groups_service.join(session, member=member(session, email), key="team-1")
+    session.expire_all()  # the memberships changed in SQL
+    dirk = member(session, "dirk@example.org")
+    forum_service.create_topic(session, member=dirk, category="", title="Our idea",
+                               body="A chat button.",
+                               group=groups_service.get_group(session, member=dirk, key="team-1"))
 
 
 @pytest.fixture(scope="module")
@@ -117,11 +127,14 @@ def _pages(server: str) -> list[tuple[str, str, str]]:
                    ("/c/testcohort/posts/new", "writing a post"),
                    ("/c/testcohort/questions/new", "asking the trainers"), ("/account", "my account"),
                    ("/c/testcohort/forum", "the forum"), ("/c/testcohort/forum/new", "a new topic"),
-                   ("/c/testcohort/forum/topics/1", "a forum topic"),
+                   ("/c/testcohort/forum/topics/1", "a forum topic with its answer"),
+                   ("/c/testcohort/groups", "the groups"), ("/c/testcohort/groups/team-1", "my group"),
+                   ("/c/testcohort/forum/topics/2", "a topic in my group's space"),
                    ("/c/testcohort/things/no-such-thing", "an error page")]
     trainer = [("/c/testcohort/desk", "the trainer's desk"), ("/c/testcohort/dashboard", "dashboard"),
                ("/c/testcohort/matrix", "the progress matrix"), ("/c/testcohort/signoff", "sign-off"),
-               ("/c/testcohort/people", "people"), ("/dashboards", "all dashboards")]
+               ("/c/testcohort/people", "people"), ("/dashboards", "all dashboards"),
+               ("/c/testcohort/groups/team-1", "a group as its trainer sees it")]
     anonymous = [("/login", "sign-in"), ("/demo", "demo sign-in"),
                  ("/password/reset", "password reset"), ("/outbox", "mails sent")]
     return ([("", p, w) for p, w in anonymous] + [("Carla", p, w) for p, w in participant]
