@@ -79,6 +79,7 @@ bench: $(VENV)/.installed-dev postgres
 	  else echo "make bench needs wrk: sudo apt-get install -y wrk" >&2; exit 1; fi; }
 	$(BIN)/python -m bench.my_things
 	BENCH_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/python -m bench.dashboard
+	BENCH_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/python -m bench.forum_search
 
 clean:
 	rm -rf $(VENV) tests/oidc/node_modules ting.db ting.db-wal ting.db-shm .pytest_cache .mypy_cache .ruff_cache

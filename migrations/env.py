@@ -7,6 +7,7 @@ from alembic import context
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.config import get_settings
 from app.db import make_engine, metadata
+from app.forum.search import in_schema
 
 config = context.config
 
@@ -19,6 +20,7 @@ def run_migrations() -> None:
             target_metadata=metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=lambda _obj, name, type_, _reflected, _to: in_schema(name, type_),
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -53,6 +53,17 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/api/v1/cohorts/{cohort}/forum/topics/{topic_id}"): (401, 200, 404, 200, 200, 200),
     ("POST", "/api/v1/forum/topics/{topic_id}/replies"):        (401, 201, 404, 201, 201, 403),
     # the person who asked (Anna) and trainers mark the answer
+    ("GET", "/c/{cohort}/forum/search"):                        (303, 200, 404, 200, 200, 200),
+    ("GET", "/c/{cohort}/forum/posts/{forum_post_id}"):         (303, 303, 404, 303, 303, 303),
+    ("GET", "/api/v1/cohorts/{cohort}/forum/search"):           (401, 200, 404, 200, 200, 200),
+    # trainers (and site admins) moderate; authors edit their own posts for a while
+    ("POST", "/c/{cohort}/forum/topics/{topic_id}/moderation"): (303, 403, 404, 303, 403, 303),
+    ("POST", "/c/{cohort}/forum/posts/{forum_post_id}/hidden"): (303, 403, 404, 303, 403, 303),
+    ("GET", "/c/{cohort}/forum/posts/{forum_post_id}/edit"):    (303, 200, 404, 403, 403, 403),
+    ("POST", "/c/{cohort}/forum/posts/{forum_post_id}/edit"):   (303, 303, 404, 403, 403, 403),
+    ("POST", "/api/v1/forum/topics/{topic_id}/moderation"):     (401, 403, 404, 200, 403, 200),
+    ("PUT", "/api/v1/forum/posts/{forum_post_id}/hidden"):      (401, 403, 404, 204, 403, 204),
+    ("PATCH", "/api/v1/forum/posts/{forum_post_id}"):           (401, 200, 404, 403, 403, 403),
     ("POST", "/c/{cohort}/forum/topics/{topic_id}/answer"):     (303, 303, 404, 303, 403, 403),
     ("PUT", "/api/v1/forum/topics/{topic_id}/answer"):          (401, 200, 404, 200, 403, 403),
     ("DELETE", "/api/v1/forum/topics/{topic_id}/answer"):       (401, 204, 404, 204, 403, 403),
@@ -154,14 +165,16 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
 }
 ENOUGH_WORDS = "one two three four five six"
 FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS, "decision": "approve",
-        "title": "t", "body": ENOUGH_WORDS, "language": "da", "category": "General"}
+        "title": "t", "body": ENOUGH_WORDS, "language": "da", "category": "General",
+        "action": "pin"}
 JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"body": ENOUGH_WORDS},
                "/completion": {}, "{completion_id}": {"decision": "approve"},
                "/questions": {"body": ENOUGH_WORDS}, "/comments": {"body": ENOUGH_WORDS},
                "/posts/{post_id}": {"title": "t"},
                "/forum/topics": {"category": "General", "title": "t", "body": ENOUGH_WORDS},
                "/replies": {"body": ENOUGH_WORDS}, "/group": {"group": "team-2"},
-               "/idea": {"idea": "A chat button"},
+               "/idea": {"idea": "A chat button"}, "/moderation": {"action": "pin"},
+               "/hidden": {"hidden": False}, "{forum_post_id}": {"body": ENOUGH_WORDS},
                "/groups/{group}/topics": {"title": "t", "body": ENOUGH_WORDS}}
 
 _table_app = create_app(Settings(database_url="sqlite://", secret_key=TEST_SECRET, demo=True,
@@ -189,15 +202,18 @@ def test_each_role_gets_the_expected_answer(
     anna_token, _plain = auth_service.issue_token(db, user_id=anna.user.id, name="anna's")
     topic = forum_service.create_topic(db, member=anna, category="General", title="Ours", body="B")
     reply = forum_service.reply(db, member=member(db, BRAM), topic_id=topic.id or 0, body="R")
+    opening = forum_service.topic_detail(db, member=anna, topic_id=topic.id or 0).opening.post
     groups_service.join(db, member=anna, key="team-1")
     db.commit()
     values = {"cohort": "testcohort", "key": "intro", "post_id": str(post.id),
               "token_id": str(anna_token.id), "provider": "nonesuch", "token": "nonesuch",
               "completion_id": "999", "membership_id": str(anna.membership.id),
               "comment_id": str(comment.id), "thing": "intro", "topic_id": str(topic.id),
-              "group": "team-1",
+              "group": "team-1", "forum_post_id": str(opening.id),
               "feed_key": feed_keys.feed_key(anna_user, secret=TEST_SECRET)}
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+    if path.endswith("/search"):
+        url += "?q=ours"
     got = []
     for role in ROLES:
         with TestClient(web, follow_redirects=False) as client:  # type: ignore[arg-type]

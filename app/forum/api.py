@@ -9,11 +9,18 @@ from app.auth.deps import CurrentUser
 from app.cohorts.deps import CohortMember
 from app.db import id_of
 from app.deps import RowId, SessionDep
+from app.forum import moderation
+from app.forum import search as forum_search
 from app.forum import service as forum_service
 from app.forum.schemas import (
     AnswerIn,
+    EditIn,
+    HiddenIn,
+    ModerationIn,
     ReplyIn,
     ReplyPublic,
+    SearchHitPublic,
+    SearchResultsPublic,
     TopicIn,
     TopicListPublic,
     TopicPublic,
@@ -43,6 +50,19 @@ def create_forum_topic(body: TopicIn, member: CohortMember, db: SessionDep) -> T
                                        title=body.title, body=body.body)
     return TopicPublic.model_validate(
         forum_service.topic_detail(db, member=member, topic_id=id_of(topic)))
+
+
+@router.get("/cohorts/{cohort}/forum/search", response_model=SearchResultsPublic,
+            responses=problems(404))
+def search_forum(member: CohortMember, db: SessionDep,
+                 q: Annotated[str, Query(min_length=1, max_length=200)],
+                 unanswered: bool = False, page: Page = 1) -> SearchResultsPublic:
+    """Posts holding every word of `q` (each also as a prefix), best first, with snippets;
+    the cohort's forum and the group spaces the caller may enter."""
+    found = forum_search.search(db, member=member, query=q, unanswered=unanswered, page=page)
+    return SearchResultsPublic(query=found.query,
+                               hits=[SearchHitPublic.model_validate(h) for h in found.hits],
+                               next_page=page + 1 if found.has_next else None)
 
 
 @router.get("/cohorts/{cohort}/forum/topics/{topic_id}", response_model=TopicPublic,
@@ -81,3 +101,34 @@ def unmark_forum_answer(topic_id: RowId, user: CurrentUser, db: SessionDep) -> R
     member = forum_service.member_for_topic(db, user=user, topic_id=topic_id)
     forum_service.mark_answer(db, member=member, topic_id=topic_id, post_id=None)
     return Response(status_code=204)
+
+
+@router.post("/forum/topics/{topic_id}/moderation", response_model=TopicPublic,
+             responses=problems(404, 409))
+def moderate_forum_topic(topic_id: RowId, body: ModerationIn, user: CurrentUser,
+                         db: SessionDep) -> TopicPublic:
+    """A trainer pins, unpins, locks, unlocks or moves a topic; each action joins its record."""
+    member = forum_service.member_for_topic(db, user=user, topic_id=topic_id)
+    moderation.moderate_topic(db, member=member, topic_id=topic_id, action=body.action,
+                              category=body.category)
+    return TopicPublic.model_validate(
+        forum_service.topic_detail(db, member=member, topic_id=topic_id))
+
+
+@router.put("/forum/posts/{forum_post_id}/hidden", status_code=204, responses=problems(404))
+def hide_forum_post(forum_post_id: RowId, body: HiddenIn, user: CurrentUser,
+                    db: SessionDep) -> Response:
+    """A trainer hides a post (kept, and seen by trainers) or shows it again."""
+    member = forum_service.member_for_post(db, user=user, post_id=forum_post_id)
+    moderation.set_hidden(db, member=member, post_id=forum_post_id, hidden=body.hidden)
+    return Response(status_code=204)
+
+
+@router.patch("/forum/posts/{forum_post_id}", response_model=ReplyPublic,
+              responses=problems(404, 409))
+def edit_forum_post(forum_post_id: RowId, body: EditIn, user: CurrentUser,
+                    db: SessionDep) -> ReplyPublic:
+    """The author edits a post, within minutes of writing it; it is then shown as edited."""
+    member = forum_service.member_for_post(db, user=user, post_id=forum_post_id)
+    post = forum_service.edit_post(db, member=member, post_id=forum_post_id, body=body.body)
+    return ReplyPublic.model_validate(forum_service.PostEntry(post=post, author_name=member.user.name))

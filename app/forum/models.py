@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.db import UTCDateTime, utcnow
+from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
+
+
+class ModerationAction(StrEnum):
+    pin = "pin"
+    unpin = "unpin"
+    lock = "lock"
+    unlock = "unlock"
+    move = "move"
+    hide = "hide"
+    unhide = "unhide"
 
 
 class ForumTopic(SQLModel, table=True):
     __tablename__ = "forum_topics"
     __table_args__ = (
-        # a category's list: newest activity first
-        Index("ix_forum_topics_cohort_activity", "cohort_id", "last_activity_at", "id"),
+        # a category's list: pinned topics, then newest activity first
+        Index("ix_forum_topics_cohort_pinned_activity", "cohort_id", "pinned", "last_activity_at",
+              "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -30,6 +42,10 @@ class ForumTopic(SQLModel, table=True):
     # the reply marked as the answer (by the topic's author or a trainer): shown first
     answer_post_id: int | None = None
     answered_by_id: int | None = Field(default=None, foreign_key="memberships.id")
+    # a trainer's moderation (each change also in the record, ForumModeration)
+    pinned: bool = False
+    locked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # no replies since
+    hidden_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # its opening post hidden
 
 
 class ForumPost(SQLModel, table=True):
@@ -41,9 +57,16 @@ class ForumPost(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     topic_id: int = Field(foreign_key="forum_topics.id")
     author_id: int = Field(foreign_key="memberships.id")
+    # the topic's title on its opening post, empty on replies: searched with the body (the
+    # search index is the database's own, made by migration 0011: an FTS5 table kept by
+    # triggers on SQLite, a generated tsvector column with a GIN index on PostgreSQL)
+    title: str = Field(default="", max_length=200)
     body: str = Field(sa_type=Text)
     body_html: str = Field(default="", sa_type=Text)  # rendered once, when written
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # hidden by a trainer: kept, shown to trainers; who and why in the record
+    hidden_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ForumRead(SQLModel, table=True):
@@ -56,3 +79,18 @@ class ForumRead(SQLModel, table=True):
     membership_id: int = Field(foreign_key="memberships.id")
     topic_id: int = Field(foreign_key="forum_topics.id")
     seen_posts: int = 0
+
+
+class ForumModeration(SQLModel, table=True):
+    """The record of a trainer's moderation: what, to which topic or post, who, when."""
+
+    __tablename__ = "forum_moderation"
+    __table_args__ = (enum_check("action", ModerationAction),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic_id: int = Field(foreign_key="forum_topics.id", index=True)
+    post_id: int | None = Field(default=None, foreign_key="forum_posts.id")
+    action: ModerationAction = Field(sa_type=StrEnumType(ModerationAction, 10))
+    detail: str = Field(default="", max_length=300)  # e.g. the categories of a move
+    by_user_id: int = Field(foreign_key="users.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

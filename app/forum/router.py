@@ -11,7 +11,9 @@ from sqlmodel import Session
 from app.cohorts.deps import CohortMember
 from app.cohorts.models import Member
 from app.deps import RowId, SessionDep
-from app.errors import DomainError
+from app.errors import DomainError, Forbidden
+from app.forum import moderation
+from app.forum import search as forum_search
 from app.forum import service as forum_service
 from app.i18n import _
 from app.security import flash
@@ -67,13 +69,18 @@ def _topic_page(request: Request, db: Session, member: Member, topic_id: int, *,
     detail = forum_service.topic_detail(db, member=member, topic_id=topic_id, page=page)
     return render(request, "forum/topic.html", {
         "user": member.user, "member": member, "cohort": member.cohort, "detail": detail,
-        "body": body, "error": error, "error_field": error_field}, status_code=status_code)
+        "body": body, "error": error, "error_field": error_field,
+        "categories": forum_service.categories(member) if detail.may_moderate else [],
+        "record": moderation.record(db, member=member, topic_id=topic_id),
+        "actions": moderation.ModerationAction}, status_code=status_code)
 
 
 @router.get("/c/{cohort}/forum/topics/{topic_id}")
 def topic_page(request: Request, topic_id: RowId, member: CohortMember, db: SessionDep,
-                     page: Page = 1) -> Response:
-    return _topic_page(request, db, member, topic_id, page=page)
+               page: Page = 1, quote: int = 0) -> Response:
+    """A topic; `quote` (a post's id) starts the reply with that post quoted."""
+    body = forum_service.quote_of(db, member=member, topic_id=topic_id, post_id=quote) if quote else ""
+    return _topic_page(request, db, member, topic_id, page=page, body=body)
 
 
 @router.post("/c/{cohort}/forum/topics/{topic_id}/replies")
@@ -105,3 +112,97 @@ def answer_form(request: Request, topic_id: RowId, member: CohortMember, db: Ses
           else _("The answer is unmarked."))
     url = request.app.url_path_for("topic_page", cohort=member.cohort.key, topic_id=str(topic_id))
     return RedirectResponse(url, status_code=303)
+
+
+@router.get("/c/{cohort}/forum/search")
+def search_page(request: Request, member: CohortMember, db: SessionDep, q: str = "",
+                unanswered: bool = False, page: Page = 1) -> Response:
+    results, error, status_code = None, None, 200
+    if q.strip():
+        try:
+            results = forum_search.search(db, member=member, query=q, unanswered=unanswered,
+                                          page=page)
+        except DomainError as exc:
+            error, status_code = exc.detail, exc.status_code
+    else:
+        forum_service.require_forum(member)
+    return render(request, "forum/search.html", {
+        "user": member.user, "member": member, "cohort": member.cohort, "q": q,
+        "unanswered": unanswered, "results": results, "error": error}, status_code=status_code)
+
+
+@router.get("/c/{cohort}/forum/posts/{forum_post_id}")
+def post_link(request: Request, forum_post_id: RowId, member: CohortMember,
+              db: SessionDep) -> Response:
+    """Where a forum post is: its topic's page that holds it, at the post."""
+    topic_id, page = forum_service.place_of_post(db, member=member, post_id=forum_post_id)
+    url = request.app.url_path_for("topic_page", cohort=member.cohort.key, topic_id=str(topic_id))
+    anchor = f"#post-{forum_post_id}"
+    return RedirectResponse(f"{url}?page={page}{anchor}" if page > 1 else f"{url}{anchor}",
+                            status_code=303)
+
+
+def _to_topic(request: Request, member: Member, topic_id: int, anchor: str = "") -> RedirectResponse:
+    url = request.app.url_path_for("topic_page", cohort=member.cohort.key, topic_id=str(topic_id))
+    return RedirectResponse(url + anchor, status_code=303)
+
+
+@router.post("/c/{cohort}/forum/topics/{topic_id}/moderation")
+def moderate_form(request: Request, topic_id: RowId, member: CohortMember, db: SessionDep,
+                  action: TextField = "", category: TextField = "") -> Response:
+    """A trainer pins, locks or moves a topic (`action`), or undoes it."""
+    try:
+        chosen = moderation.ModerationAction(action)
+    except ValueError:
+        chosen = moderation.ModerationAction.hide  # refused below, with a message
+    try:
+        moderation.moderate_topic(db, member=member, topic_id=topic_id, action=chosen,
+                                  category=category or None)
+    except DomainError as exc:
+        return _topic_page(request, db, member, topic_id, status_code=exc.status_code,
+                           error=exc.detail, error_field=None)
+    flash(request, _("Done: the change is in the topic's record."))
+    return _to_topic(request, member, topic_id)
+
+
+@router.post("/c/{cohort}/forum/posts/{forum_post_id}/hidden")
+def hide_form(request: Request, forum_post_id: RowId, member: CohortMember, db: SessionDep,
+              hidden: TextField = "") -> Response:
+    """A trainer hides a post (`hidden` 1) or shows it again (`hidden` 0)."""
+    post = moderation.set_hidden(db, member=member, post_id=forum_post_id, hidden=hidden == "1")
+    flash(request, _("The post is hidden: only trainers see it now.") if post.hidden_at
+          else _("The post is shown again."))
+    return _to_topic(request, member, post.topic_id, f"#post-{forum_post_id}")
+
+
+def _edit_page(request: Request, member: Member, post_id: int, topic_id: int, body: str, *,
+               status_code: int = 200, error: str | None = None) -> Response:
+    return render(request, "forum/edit.html", {
+        "user": member.user, "member": member, "cohort": member.cohort, "post_id": post_id,
+        "topic_id": topic_id, "body": body, "error": error,
+        "minutes": forum_service.EDIT_MINUTES}, status_code=status_code)
+
+
+@router.get("/c/{cohort}/forum/posts/{forum_post_id}/edit")
+def edit_page(request: Request, forum_post_id: RowId, member: CohortMember,
+              db: SessionDep) -> Response:
+    post, _topic = forum_service.post_in(db, member=member, post_id=forum_post_id)
+    if not forum_service.may_edit(member, post):
+        raise Forbidden(_("A post can be edited by the person who wrote it, for {minutes} "
+                          "minutes after it is written.").format(minutes=forum_service.EDIT_MINUTES))
+    return _edit_page(request, member, forum_post_id, post.topic_id, post.body)
+
+
+@router.post("/c/{cohort}/forum/posts/{forum_post_id}/edit")
+def edit_form(request: Request, forum_post_id: RowId, member: CohortMember, db: SessionDep,
+              body: TextField = "") -> Response:
+    post, _topic = forum_service.post_in(db, member=member, post_id=forum_post_id)
+    try:
+        forum_service.edit_post(db, member=member, post_id=forum_post_id, body=body)
+    except DomainError as exc:
+        return _edit_page(request, member, forum_post_id, post.topic_id, body,
+                          status_code=exc.status_code, error=exc.detail)
+    flash(request, _("Your post is saved."))
+    page = forum_service.page_of_reply(db, topic_id=post.topic_id, post_id=forum_post_id)
+    return _to_topic(request, member, post.topic_id,
+                     (f"?page={page}" if page > 1 else "") + f"#post-{forum_post_id}")

@@ -6,7 +6,7 @@ only. A topic anyone else may not see is not found."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,7 +16,7 @@ from app.auth.models import Person, User
 from app.cohorts import service as cohorts_service
 from app.cohorts.models import Cohort, CohortGroup, Member, Membership
 from app.db import id_of
-from app.errors import Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.forum.models import ForumPost, ForumRead, ForumTopic
 from app.i18n import _
 from app.limits import POST_BODY_CHARS
@@ -37,6 +37,9 @@ class TopicRow:
     replies: int
     unseen: int = 0  # posts the reader has not seen: all of them when never opened
     answered: bool = False
+    pinned: bool = False
+    locked: bool = False
+    hidden: bool = False  # only trainers see hidden topics listed
 
     @property
     def is_new(self) -> bool:
@@ -71,6 +74,8 @@ class TopicDetail:
     answer: PostEntry | None  # the reply marked as the answer, shown first
     group: CohortGroup | None  # the group whose space it is in
     may_mark_answer: bool
+    editable: frozenset[int]  # the posts shown that the caller may still edit
+    may_moderate: bool
 
 
 def categories(member: Member) -> list[str]:
@@ -119,12 +124,14 @@ def _check_text(body: str) -> str:
 _TOPICS = (
     sa.select(col(ForumTopic.id), col(ForumTopic.category), col(ForumTopic.title),
               col(User.name), col(ForumTopic.created_at), col(ForumTopic.last_activity_at),
-              col(ForumTopic.replies), col(ForumRead.seen_posts), col(ForumTopic.answer_post_id))
+              col(ForumTopic.replies), col(ForumRead.seen_posts), col(ForumTopic.answer_post_id),
+              col(ForumTopic.pinned), col(ForumTopic.locked_at), col(ForumTopic.hidden_at))
     .join(Membership, col(Membership.id) == col(ForumTopic.author_id))
     .join(User, col(User.id) == col(Membership.user_id))
     .outerjoin(ForumRead, sa.and_(col(ForumRead.topic_id) == col(ForumTopic.id),
                                   col(ForumRead.membership_id) == sa.bindparam("me")))
-    .order_by(col(ForumTopic.last_activity_at).desc(), col(ForumTopic.id).desc())
+    .order_by(col(ForumTopic.pinned).desc(), col(ForumTopic.last_activity_at).desc(),
+              col(ForumTopic.id).desc())
 )
 
 
@@ -144,14 +151,17 @@ def topics(session: Session, *, member: Member, category: str | None = None,
         statement = statement.where(col(ForumTopic.category) == category)
     if unanswered:
         statement = statement.where(col(ForumTopic.answer_post_id).is_(None))
+    if not member.is_trainer:
+        statement = statement.where(col(ForumTopic.hidden_at).is_(None))
     rows = session.connection().execute(
         statement.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE),
         {"me": member.membership.id}).all()
     found = [TopicRow(id=topic_id, category=name, title=title, author_name=author,
                       created_at=created, last_activity_at=active, replies=replies,
-                      unseen=replies + 1 - (seen or 0), answered=answer is not None)
-             for topic_id, name, title, author, created, active, replies, seen, answer
-             in rows[:PAGE_SIZE] if topic_id is not None]
+                      unseen=replies + 1 - (seen or 0), answered=answer is not None,
+                      pinned=pinned, locked=locked is not None, hidden=hidden is not None)
+             for topic_id, name, title, author, created, active, replies, seen, answer, pinned,
+             locked, hidden in rows[:PAGE_SIZE] if topic_id is not None]
     return TopicPage(category=category, unanswered=unanswered, topics=found,
                      page=page, has_next=len(rows) > PAGE_SIZE)
 
@@ -185,8 +195,8 @@ def create_topic(session: Session, *, member: Member, category: str, title: str,
                        created_at=now, last_activity_at=now)
     session.add(topic)
     session.flush()
-    session.add(ForumPost(topic_id=id_of(topic), author_id=id_of(member.membership), body=body,
-                          body_html=render_user_text(body), created_at=now))
+    session.add(ForumPost(topic_id=id_of(topic), author_id=id_of(member.membership), title=title,
+                          body=body, body_html=render_user_text(body), created_at=now))
     session.flush()
     return topic
 
@@ -197,7 +207,8 @@ def _topic_in(
     """The topic and, when it is in a group's space, that group; not found unless the caller
     may read it."""
     topic = session.get(ForumTopic, topic_id)
-    if topic is None or topic.cohort_id != member.cohort.id:
+    if topic is None or topic.cohort_id != member.cohort.id or (
+            topic.hidden_at is not None and not member.is_trainer):
         raise topic_not_found()
     if topic.group_id is None:
         require_forum(member)
@@ -242,7 +253,10 @@ def topic_detail(session: Session, *, member: Member, topic_id: int, page: int =
     _mark_read(session, member, topic)
     return TopicDetail(topic=topic, author_name=opening.author_name, opening=opening,
                        replies=replies, page=page, has_next=len(reply_rows) > PAGE_SIZE,
-                       answer=answer, group=group, may_mark_answer=_may_mark_answer(member, topic))
+                       answer=answer, group=group, may_mark_answer=_may_mark_answer(member, topic),
+                       editable=frozenset(e.post.id for e in (opening, *replies)
+                                          if e.post.id and may_edit(member, e.post)),
+                       may_moderate=member.is_trainer)
 
 
 def _may_mark_answer(member: Member, topic: ForumTopic) -> bool:
@@ -263,7 +277,7 @@ def mark_answer(session: Session, *, member: Member, topic_id: int,
         first_id = session.connection().execute(
             sa.select(sa.func.min(ForumPost.id)).where(col(ForumPost.topic_id) == topic.id)
         ).scalar_one()
-        if post is None or post.topic_id != topic.id or post.id == first_id:
+        if post is None or post.topic_id != topic.id or post.id == first_id or post.hidden_at:
             raise InvalidInput(_("Choose one of this topic's replies as its answer."), field="post")
     topic.answer_post_id = post_id
     topic.answered_by_id = id_of(member.membership) if post_id is not None else None
@@ -288,9 +302,11 @@ def _mark_read(session: Session, member: Member, topic: ForumTopic) -> None:
 
 def reply(session: Session, *, member: Member, topic_id: int, body: str,
           now: datetime | None = None) -> ForumPost:
-    _topic, group = _topic_in(session, member, topic_id)
+    topic, group = _topic_in(session, member, topic_id)
     if group is None:
         _require_writer(member)
+    if topic.locked_at is not None:
+        raise Conflict(_("This topic is locked: it takes no more replies."))
     _check_text(body)
     now = now or datetime.now(UTC)
     post = ForumPost(topic_id=topic_id, author_id=id_of(member.membership), body=body,
@@ -301,6 +317,19 @@ def reply(session: Session, *, member: Member, topic_id: int, body: str,
                     .values(replies=col(ForumTopic.replies) + 1, last_activity_at=now))
     session.flush()
     return post
+
+
+def topic_for_moderation(
+    session: Session, *, member: Member, topic_id: int
+) -> tuple[ForumTopic, CohortGroup | None]:
+    return _topic_in(session, member, topic_id)
+
+
+def member_for_post(session: Session, *, user: Person, post_id: int) -> Member:
+    post = session.get(ForumPost, post_id)
+    if post is None:
+        raise NotFound(_("This post is not in your cohort's forum: the link may be out of date."))
+    return member_for_topic(session, user=user, topic_id=post.topic_id)
 
 
 def member_for_topic(session: Session, *, user: Person, topic_id: int) -> Member:
@@ -320,3 +349,63 @@ def page_of_reply(session: Session, *, topic_id: int, post_id: int) -> int:
         sa.select(sa.func.count()).select_from(ForumPost)
         .where(col(ForumPost.topic_id) == topic_id, col(ForumPost.id) < post_id)).scalar_one()
     return max(int(before) - 1, 0) // PAGE_SIZE + 1
+
+
+def place_of_post(session: Session, *, member: Member, post_id: int) -> tuple[int, int]:
+    """The topic a post is in and the page of it that shows the post; not found unless the
+    caller may read that topic."""
+    post = session.get(ForumPost, post_id)
+    if post is None:
+        raise NotFound(_("This post is not in your cohort's forum: the link may be out of date."))
+    _topic_in(session, member, post.topic_id)
+    return post.topic_id, page_of_reply(session, topic_id=post.topic_id, post_id=post_id)
+
+
+EDIT_MINUTES = 30
+
+
+def may_edit(member: Member, post: ForumPost, now: datetime | None = None) -> bool:
+    """Authors edit their own posts for a while after writing them (not once hidden)."""
+    now = now or datetime.now(UTC)
+    return (not member.is_admin_view and post.author_id == member.membership.id
+            and post.hidden_at is None and now - post.created_at < timedelta(minutes=EDIT_MINUTES))
+
+
+def post_in(session: Session, *, member: Member, post_id: int) -> tuple[ForumPost, ForumTopic]:
+    """A post and its topic, when the caller may read them."""
+    post = session.get(ForumPost, post_id)
+    if post is None:
+        raise NotFound(_("This post is not in your cohort's forum: the link may be out of date."))
+    topic, _group = _topic_in(session, member, post.topic_id)
+    return post, topic
+
+
+def edit_post(session: Session, *, member: Member, post_id: int, body: str,
+              now: datetime | None = None) -> ForumPost:
+    post, topic = post_in(session, member=member, post_id=post_id)
+    now = now or datetime.now(UTC)
+    if post.author_id != member.membership.id or member.is_admin_view:
+        raise Forbidden(_("Only the person who wrote a post can edit it."))
+    if not may_edit(member, post, now):
+        raise Conflict(_("A post can be edited for {minutes} minutes after it is written; "
+                         "reply to add to it.").format(minutes=EDIT_MINUTES))
+    if topic.locked_at is not None:
+        raise Conflict(_("This topic is locked: it takes no more replies."))
+    post.body = _check_text(body)
+    post.body_html = render_user_text(body)
+    post.edited_at = now
+    session.add(post)
+    session.flush()
+    return post
+
+
+def quote_of(session: Session, *, member: Member, topic_id: int, post_id: int) -> str:
+    """A post as a Markdown quote to reply with; nothing for a post not in the topic."""
+    post = session.get(ForumPost, post_id)
+    if post is None or post.topic_id != topic_id or post.hidden_at is not None:
+        return ""
+    name = session.connection().execute(
+        sa.select(col(User.name)).join(Membership, col(Membership.user_id) == col(User.id))
+        .where(col(Membership.id) == post.author_id)).scalar_one()
+    lines = "\n".join(f"> {line}".rstrip() for line in post.body.splitlines())
+    return _("{name} wrote:").format(name=f"> **{name}**") + "\n>\n" + lines + "\n\n"

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import AliasPath, BaseModel, ConfigDict, Field
 
-from app.schemas import Input
+from app.schemas import SOME_TEXT, STORABLE_TEXT, Input
 
 
 class GroupMemberPublic(BaseModel):
@@ -44,9 +44,10 @@ class GroupListPublic(BaseModel):
 
 
 class GroupMoveIn(Input):
-    group: str | None = Field(default=None, max_length=100,
+    group: str | None = Field(default=None, max_length=100, pattern=SOME_TEXT,
                               description="The group's key; null takes the person out of groups.")
 
 
 class IdeaIn(Input):
-    idea: str = Field(max_length=200, description="The idea's working title; empty clears it.")
+    idea: str = Field(max_length=200, pattern=STORABLE_TEXT,
+                      description="The idea's working title; empty clears it.")

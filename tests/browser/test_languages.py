@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from app.forum import service as forum_service
+from app.groups import service as groups_service
 from app.i18n import LOCALES, load_translations
 from tests.browser.conftest import serving_data
 from tests.browser.test_pages_quality import (
@@ -17,7 +18,6 @@ from tests.browser.test_pages_quality import (
     _assert_fits_the_screen,
     _assert_no_axe_violations,
 )
-from app.groups import service as groups_service
 from tests.fixtures.builders import ENOUGH_WORDS, FORUM_PROGRAM, cohort_yaml, load, member, with_groups
 
 pytestmark = pytest.mark.browser
@@ -47,6 +47,8 @@ def fill(session) -> None:  # type: ignore[no-untyped-def]
     forum_service.create_topic(session, member=dirk, category="", title="Our idea",
                                body="A chat button.",
                                group=groups_service.get_group(session, member=dirk, key="team-1"))
+    forum_service.create_topic(session, member=member(session, "carla@example.org"),
+                               category="Help and tips", title="Printer", body="Paper jam.")
 
 
 @pytest.fixture(scope="module")
@@ -128,13 +130,16 @@ def _pages(server: str) -> list[tuple[str, str, str]]:
                    ("/c/testcohort/questions/new", "asking the trainers"), ("/account", "my account"),
                    ("/c/testcohort/forum", "the forum"), ("/c/testcohort/forum/new", "a new topic"),
                    ("/c/testcohort/forum/topics/1", "a forum topic with its answer"),
+                   ("/c/testcohort/forum/search?q=scanner", "forum search"),
+                   ("/c/testcohort/forum/posts/4/edit", "editing a forum post"),
                    ("/c/testcohort/groups", "the groups"), ("/c/testcohort/groups/team-1", "my group"),
                    ("/c/testcohort/forum/topics/2", "a topic in my group's space"),
                    ("/c/testcohort/things/no-such-thing", "an error page")]
     trainer = [("/c/testcohort/desk", "the trainer's desk"), ("/c/testcohort/dashboard", "dashboard"),
                ("/c/testcohort/matrix", "the progress matrix"), ("/c/testcohort/signoff", "sign-off"),
                ("/c/testcohort/people", "people"), ("/dashboards", "all dashboards"),
-               ("/c/testcohort/groups/team-1", "a group as its trainer sees it")]
+               ("/c/testcohort/groups/team-1", "a group as its trainer sees it"),
+               ("/c/testcohort/forum/topics/1", "a topic as its trainer moderates it")]
     anonymous = [("/login", "sign-in"), ("/demo", "demo sign-in"),
                  ("/password/reset", "password reset"), ("/outbox", "mails sent")]
     return ([("", p, w) for p, w in anonymous] + [("Carla", p, w) for p, w in participant]
