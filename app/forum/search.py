@@ -23,6 +23,7 @@ from app.forum.models import ForumPost, ForumTopic
 from app.i18n import _
 
 PAGE_SIZE = 20
+CANDIDATES = 1000  # the newest matches, among which the best come first
 MAX_WORDS = 8
 # the snippet's marks: characters no one types, swapped for <mark> once the text is escaped
 START, STOP = "\ue000", "\ue001"
@@ -81,13 +82,15 @@ _VECTOR: Any = sa.literal_column("forum_posts.search_vector")
 def search(session: Session, *, member: Member, query: str, unanswered: bool = False,
            page: int = 1) -> SearchResults:
     """Posts of the cohort's forum, and of the group spaces the caller may enter, that hold every
-    word of `query`, best first: two queries however many posts there are."""
+    word of `query`, best first among the newest CANDIDATES of them: two queries however many
+    posts there are."""
     forum_service.require_forum(member)
     words = words_of(query)
     spaces = [g.id for g in session.exec(
         select(CohortGroup).where(CohortGroup.cohort_id == member.cohort.id))
         if forum_service.may_enter(member, g)]
-    if session.get_bind().dialect.name == "postgresql":
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
         tsquery = sa.func.to_tsquery("simple", sa.bindparam("match"))
         snippet: Any = sa.func.ts_headline(
             "simple", col(ForumPost.body), tsquery,
@@ -102,6 +105,23 @@ def search(session: Session, *, member: Member, query: str, unanswered: bool = F
         source = sa.join(_FTS, ForumPost, col(ForumPost.id) == _FTS.c.rowid)
         found = _FTS_TABLE.op("MATCH")(sa.bindparam("match"))
         match = " ".join(f'"{w}"*' for w in words)
+    readable = [col(ForumTopic.cohort_id) == member.cohort.id,
+                col(ForumPost.hidden_at).is_(None), col(ForumTopic.hidden_at).is_(None),
+                sa.or_(col(ForumTopic.group_id).is_(None), col(ForumTopic.group_id).in_(spaces))]
+    if unanswered:
+        readable.append(col(ForumTopic.answer_post_id).is_(None))
+    # the newest matches the caller may read: ranking every match of a common word would read
+    # every post holding it, so the best are chosen among the newest CANDIDATES
+    newest = _FTS.c.rowid if not postgres else col(ForumPost.id)
+    candidates = (
+        sa.select(newest).select_from(source)
+        .join(ForumTopic, col(ForumTopic.id) == col(ForumPost.topic_id))
+        .where(found, *readable).order_by(newest.desc()).limit(CANDIDATES))
+    if postgres:
+        among: Any = col(ForumPost.id).in_(candidates.scalar_subquery())
+    else:  # FTS5 reads a range of rowids fast, and a list of them slowly
+        oldest = sa.select(sa.func.min(candidates.subquery().c[0])).scalar_subquery()
+        among = sa.and_(found, _FTS.c.rowid >= oldest, *readable)
     statement = (
         sa.select(col(ForumPost.id), col(ForumPost.topic_id), col(ForumTopic.title),
                   col(ForumTopic.category), col(CohortGroup.name), col(ForumPost.title),
@@ -112,13 +132,9 @@ def search(session: Session, *, member: Member, query: str, unanswered: bool = F
         .join(Membership, col(Membership.id) == col(ForumPost.author_id))
         .join(User, col(User.id) == col(Membership.user_id))
         .outerjoin(CohortGroup, col(CohortGroup.id) == col(ForumTopic.group_id))
-        .where(found, col(ForumTopic.cohort_id) == member.cohort.id,
-               col(ForumPost.hidden_at).is_(None), col(ForumTopic.hidden_at).is_(None),
-               sa.or_(col(ForumTopic.group_id).is_(None), col(ForumTopic.group_id).in_(spaces)))
+        .where(among)
         .order_by(rank, col(ForumPost.id).desc())
         .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE))
-    if unanswered:
-        statement = statement.where(col(ForumTopic.answer_post_id).is_(None))
     rows = session.connection().execute(statement, {"match": match}).all()
     hits = [SearchHit(topic_id=topic_id, topic_title=title, category=category,
                       group_name=group_name, post_id=post_id, is_opening=bool(opening),
