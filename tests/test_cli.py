@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
-from tests.fixtures.builders import PROGRAM, cohort_yaml
+from tests.fixtures.builders import PROGRAM, cohort_yaml, today_in
 
 ROOT = Path(__file__).resolve().parent.parent
 TING = ROOT / ".venv" / "bin" / "ting"
@@ -389,7 +389,7 @@ def test_remind_mails_who_is_behind_once_a_day_and_a_dry_run_sends_nothing(
     (tmp_path / "set").mkdir()
     (tmp_path / "set" / "program.yaml").write_text(PROGRAM)
     (tmp_path / "set" / "cohort.yaml").write_text(
-        cohort_yaml(starts=date.today() - timedelta(weeks=3)))
+        cohort_yaml(starts=today_in("Europe/Amsterdam") - timedelta(weeks=3)))
     assert ting("import", tmp_path / "set").returncode == 0, "import"
     dry = ting("remind", "testcohort", "--dry-run")
     assert dry.returncode == 0, dry.stderr

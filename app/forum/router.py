@@ -45,8 +45,9 @@ def _new_topic_page(request: Request, member: Member, *, category: str, title: s
 
 
 @router.get("/c/{cohort}/forum/new")
-def new_topic_page(request: Request, member: CohortMember, category: str = "") -> Response:
-    return _new_topic_page(request, member, category=category)
+def new_topic_page(request: Request, member: CohortMember, category: str = "",
+                   title: str = "") -> Response:
+    return _new_topic_page(request, member, category=category, title=title[:200])
 
 
 @router.post("/c/{cohort}/forum/new")

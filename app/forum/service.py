@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from app.auth.models import Person, User
 from app.cohorts import service as cohorts_service
-from app.cohorts.models import Cohort, CohortGroup, Member, Membership
+from app.cohorts.models import Cohort, CohortGroup, Member, Membership, Role
 from app.db import id_of
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.forum.models import ForumPost, ForumRead, ForumTopic
@@ -409,3 +409,45 @@ def quote_of(session: Session, *, member: Member, topic_id: int, post_id: int) -
         .where(col(Membership.id) == post.author_id)).scalar_one()
     lines = "\n".join(f"> {line}".rstrip() for line in post.body.splitlines())
     return _("{name} wrote:").format(name=f"> **{name}**") + "\n>\n" + lines + "\n\n"
+
+
+@dataclass(frozen=True)
+class ThingForum:
+    """Where a Thing is talked about: its category, or its topic (found, or to be started);
+    for trainers, who has posted there."""
+
+    category: str
+    topic_title: str | None
+    topic_id: int | None  # the topic named, once someone has started it
+    posters: list[str] | None  # participants who posted there (trainers only)
+    participants: int
+
+
+def thing_forum(session: Session, *, member: Member, category: str | None,
+                topic: str | None) -> ThingForum | None:
+    names = categories(member)
+    if not names or (category is None and topic is None):
+        return None
+    category = category if category in names else names[0]
+    visible = sa.and_(col(ForumTopic.cohort_id) == member.cohort.id,
+                      col(ForumTopic.group_id).is_(None), col(ForumTopic.hidden_at).is_(None))
+    where = (col(ForumTopic.title) == topic) if topic else (col(ForumTopic.category) == category)
+    topic_id = session.connection().execute(
+        sa.select(col(ForumTopic.id)).where(visible, where).order_by(col(ForumTopic.id)).limit(1)
+    ).scalar() if topic else None
+    posters = participants = None
+    if member.is_trainer:
+        posters = list(session.connection().execute(
+            sa.select(col(User.name)).distinct()
+            .select_from(ForumPost).join(ForumTopic, col(ForumTopic.id) == col(ForumPost.topic_id))
+            .join(Membership, col(Membership.id) == col(ForumPost.author_id))
+            .join(User, col(User.id) == col(Membership.user_id))
+            .where(visible, where, col(Membership.role) == Role.participant)
+            .order_by(col(User.name))).scalars())
+        participants = session.connection().execute(
+            sa.select(sa.func.count()).select_from(Membership)
+            .where(col(Membership.cohort_id) == member.cohort.id,
+                   col(Membership.role) == Role.participant, col(Membership.is_active).is_(True))
+        ).scalar_one()
+    return ThingForum(category=category, topic_title=topic, topic_id=topic_id, posters=posters,
+                      participants=participants or 0)

@@ -102,6 +102,8 @@ class Thing(SQLModel, table=True):
     reflection_required: bool = False
     reflection_min_words: int = 0
     evidence: Evidence = Field(default=Evidence.none, sa_type=StrEnumType(Evidence, 10))
+    # where the Thing is talked about in the forum: {"category": ..., "topic": ...}
+    forum: dict[str, str] | None = Field(default=None, sa_column=Column(JSON))
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     translations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
 
@@ -125,6 +127,8 @@ class ThingFacts:
     reflection_required: bool
     reflection_min_words: int
     evidence: Evidence
+    forum_category: str | None = None  # the forum category it is talked about in
+    forum_topic: str | None = None  # the title of the topic it is talked about in
     # the YAML's per-language texts: {"title": {"da": ...}, "body_html": {"da": ...}}
     translated: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
 
@@ -157,6 +161,8 @@ class ThingFacts:
             links=tuple(thing.links), default_reflection_prompt=thing.reflection_prompt,
             reflection_required=thing.reflection_required,
             reflection_min_words=thing.reflection_min_words, evidence=Evidence(thing.evidence),
+            forum_category=(thing.forum or {}).get("category"),
+            forum_topic=(thing.forum or {}).get("topic"),
             translated=dict(thing.translations or {}),
         )
 

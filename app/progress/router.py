@@ -18,6 +18,7 @@ from app.cohorts.models import Member
 from app.db import id_of
 from app.deps import RowId, SessionDep
 from app.errors import DomainError
+from app.forum import service as forum_service
 from app.i18n import _
 from app.posts import blog, cards
 from app.posts import service as posts_service
@@ -66,6 +67,8 @@ def _thing_page(
         "error": error, "error_field": error_field, "notice": notice, "decisions": decisions,
         "colleagues": colleagues, "cards": cards.card_renderer(request, member.cohort),
         "neighbours": progress_service.neighbours(db, member=member, thing=view.thing),
+        "forum": None if is_htmx(request) else forum_service.thing_forum(
+            db, member=member, category=view.thing.forum_category, topic=view.thing.forum_topic),
         "swapped": is_htmx(request),
     }
     block = "completion" if is_htmx(request) else None

@@ -19,7 +19,7 @@ PROGRAM_KEYS = (
 )
 THING_KEYS = (
     "key", "title", "kind", "theme", "opens", "due", "minutes", "body", "links", "reflection",
-    "evidence",
+    "evidence", "forum",
 )
 KINDS = tuple(ThingKind)
 EVIDENCE = tuple(Evidence)
@@ -48,6 +48,9 @@ class ThingSpec:
     reflection_min_words: int = 0
     evidence: Evidence = Evidence.none
     translations: dict[str, Any] = field(default_factory=dict)
+    # where it is talked about: {"category": ..., "topic": ...} (either or both)
+    forum: dict[str, str] | None = None
+    forum_node: Node | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -137,6 +140,7 @@ def read_program(src: Source, root: Node, keys: dict[str, Node]) -> ProgramSpec 
         forum = src.mapping(keys["forum"], "forum", optional=("categories",))
         if forum is not None:
             spec_kwargs["forum_categories"] = _read_categories(src, forum.get("categories"))
+    _check_forum_links(src, things or [], spec_kwargs.get("forum_categories"))
 
     if len(src.problems) > before or key is None or title is None or things is None:
         return None
@@ -236,9 +240,37 @@ def _read_thing(
     if "evidence" in keys:
         thing.evidence = Evidence(src.choice(keys["evidence"], f"{where}.evidence", EVIDENCE)
                                   or Evidence.none)
+    if "forum" in keys:
+        thing.forum = _read_forum_link(src, keys["forum"], f"{where}.forum")
+        thing.forum_node = keys["forum"]
     if len(src.problems) > before or key is None or title is None or kind is None:
         return None
     return thing
+
+
+def _read_forum_link(src: Source, node: Node, where: str) -> dict[str, str] | None:
+    keys = src.mapping(node, where, optional=("category", "topic"))
+    if keys is None:
+        return None
+    if not keys:
+        src.error(node, where, "expected {category: NAME} or {topic: TITLE} (or both)")
+        return None
+    link = {name: src.text(keys[name], f"{where}.{name}", max_len=200) for name in keys}
+    return {name: value for name, value in link.items() if value} or None
+
+
+def _check_forum_links(src: Source, things: list[ThingSpec], categories: list[str] | None) -> None:
+    """A Thing's forum link needs the programme's forum, and one of its categories."""
+    for i, thing in enumerate(things):
+        if thing.forum is None or thing.forum_node is None:
+            continue
+        if not categories:
+            src.error(thing.forum_node, f"things[{i}].forum", "the programme has no forum; add "
+                      "'forum: {categories: [General]}' to it")
+        elif thing.forum.get("category", categories[0]) not in categories:
+            src.error(thing.forum_node, f"things[{i}].forum.category",
+                      f"no forum category '{thing.forum['category']}'; expected one of "
+                      f"{listing(categories)}")
 
 
 def opens_before_due(opens: str, due: str, starts: date | None = None) -> bool:

@@ -149,6 +149,7 @@ def _sync_program(session: Session, spec: ProgramSpec, changes: list[Change], no
             "reflection_required": thing_spec.reflection_required,
             "reflection_min_words": thing_spec.reflection_min_words,
             "evidence": thing_spec.evidence, "translations": _with_html(thing_spec.translations),
+            "forum": thing_spec.forum,
         }
         name = f"{spec.key}/{thing_spec.key}"
         thing = things.pop(thing_spec.key, None)

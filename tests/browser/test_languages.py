@@ -33,7 +33,9 @@ def said(language: str, message: str, **values: object) -> str:
 
 def fill(session) -> None:  # type: ignore[no-untyped-def]
     people = ["anna@example.org", "bram@example.org", "carla@example.org", "dirk@example.org"]
-    load(session, FORUM_PROGRAM, with_groups(cohort_yaml(participants=people), "team-1", "team-2",
+    program = FORUM_PROGRAM.replace("    title: Write a reflection\n",
+                                    "    title: Write a reflection\n    forum: {category: General}\n")
+    load(session, program, with_groups(cohort_yaml(participants=people), "team-1", "team-2",
                                              resource="trainer@example.org") + "language: da\n")
     dirk = member(session, "dirk@example.org")
     topic = forum_service.create_topic(session, member=dirk, category="General",
@@ -139,7 +141,8 @@ def _pages(server: str) -> list[tuple[str, str, str]]:
                ("/c/testcohort/matrix", "the progress matrix"), ("/c/testcohort/signoff", "sign-off"),
                ("/c/testcohort/people", "people"), ("/dashboards", "all dashboards"),
                ("/c/testcohort/groups/team-1", "a group as its trainer sees it"),
-               ("/c/testcohort/forum/topics/1", "a topic as its trainer moderates it")]
+               ("/c/testcohort/forum/topics/1", "a topic as its trainer moderates it"),
+               ("/c/testcohort/things/reflect", "a Thing with its forum, as its trainer sees it")]
     anonymous = [("/login", "sign-in"), ("/demo", "demo sign-in"),
                  ("/password/reset", "password reset"), ("/outbox", "mails sent")]
     return ([("", p, w) for p, w in anonymous] + [("Carla", p, w) for p, w in participant]

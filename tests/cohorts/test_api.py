@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.fixtures.builders import ANNA, TRAINER, load_standard, load_two_cohorts
+from tests.fixtures.builders import ANNA, TRAINER, load_standard, load_two_cohorts, today_in
 from tests.fixtures.people import token_for
 
 
@@ -20,7 +20,7 @@ def test_cohorts_lists_only_mine_with_my_role(client: TestClient, db: Session) -
     assert cohort["role"] == "participant"
     assert cohort["program"] == "testprog"
     assert cohort["timezone"] == "Europe/Amsterdam"
-    assert date.fromisoformat(cohort["starts"]) == date.today() - timedelta(days=3)
+    assert date.fromisoformat(cohort["starts"]) == today_in("Europe/Amsterdam") - timedelta(days=3)
 
     trainer = client.get("/api/v1/cohorts", headers=token_for(db, TRAINER)).json()
     assert sorted(c["key"] for c in trainer) == ["other", "testcohort"]

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session
 
 from app.posts import service as posts_service
 from app.progress import service as progress_service
-from tests.fixtures.builders import ANNA, BRAM, ENOUGH_WORDS, PROGRAM, cohort_yaml, load, member
+from tests.fixtures.builders import ANNA, BRAM, ENOUGH_WORDS, PROGRAM, cohort_yaml, load, member, today_in
 
 CAROL = "carol@example.org"  # does nothing at all
 
 
 def started_weeks_ago(weeks: int) -> str:
-    text = cohort_yaml(starts=date.today() - timedelta(weeks=weeks),
+    text = cohort_yaml(starts=today_in("Europe/Amsterdam") - timedelta(weeks=weeks),
                        participants=[ANNA, BRAM, CAROL])
     # Carol works for another library
     return text.replace("organizations: [Lib]", "organizations: [Lib, Town]").replace(

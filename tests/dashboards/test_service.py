@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session
@@ -27,6 +27,7 @@ from tests.fixtures.builders import (
     cohort_yaml,
     load,
     member,
+    today_in,
 )
 
 
@@ -77,7 +78,7 @@ def test_counted_by_the_database_or_in_memory_the_figures_are_the_same(
 ) -> None:
     """The dashboard counts in SQL; the matrix, CSV and reminders count each completion. Both
     must give every figure alike, in a cohort's first week, mid-way and after its end."""
-    load(db, PROGRAM, cohort_yaml(starts=date.today() - timedelta(weeks=weeks_ago),
+    load(db, PROGRAM, cohort_yaml(starts=today_in("Europe/Amsterdam") - timedelta(weeks=weeks_ago),
                                   participants=[ANNA, BRAM, CAROL]))
     anna, bram = member(db, ANNA), member(db, BRAM)
     progress_service.complete_thing(db, member=anna, key="intro")
@@ -102,7 +103,7 @@ def test_both_ways_of_counting_agree_on_random_cohorts(db: Session, seed: int) -
     counted by the database equal those counted one completion at a time."""
     rng = random.Random(seed)
     emails = [f"p{i}@example.org" for i in range(40)]
-    text = cohort_yaml(starts=date.today() - timedelta(weeks=rng.choice([0, 2, 4, 30])),
+    text = cohort_yaml(starts=today_in("Europe/Amsterdam") - timedelta(weeks=rng.choice([0, 2, 4, 30])),
                        participants=emails, timezone=rng.choice(["Europe/Copenhagen", "Asia/Kathmandu"]))
     text = text.replace("organizations: [Lib]", "organizations: [Lib, Town, Village]")
     for i, email in enumerate(emails):

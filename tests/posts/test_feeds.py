@@ -4,14 +4,14 @@ private addresses that can be renewed."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import feedparser
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlmodel import Session
 
-from tests.fixtures.builders import ANNA, BRAM, PROGRAM, cohort_yaml, load
+from tests.fixtures.builders import ANNA, BRAM, PROGRAM, cohort_yaml, load, today_in
 from tests.fixtures.people import sign_in, token_for
 
 POSTS = "/api/v1/cohorts/testcohort/posts"
@@ -83,7 +83,7 @@ def test_a_wrong_or_renewed_key_finds_nothing(client: TestClient, db: Session) -
 
 
 def test_the_deadlines_calendar(client: TestClient, db: Session) -> None:
-    starts = date.today() - timedelta(days=3)
+    starts = today_in("Europe/Amsterdam") - timedelta(days=3)
     load(db, PROGRAM, cohort_yaml(starts=starts))
     sign_in(client, ANNA)
     deadlines = next(a for a in feed_addresses(client) if a.endswith(".ics"))

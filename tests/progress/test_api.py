@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from babel.dates import format_date
@@ -73,7 +73,7 @@ def test_things_have_the_documented_fields_in_programme_order(
 
 
 def test_thing_dates_are_calendar_dates_of_the_cohort(client: TestClient, db: Session) -> None:
-    starts = date.today() - timedelta(days=3)
+    starts = today_in("Europe/Amsterdam") - timedelta(days=3)
     load_standard(db, starts=starts)
     things = things_by_key(client, token_for(db, ANNA))
     assert things["intro"]["due"] == (starts + timedelta(days=6)).isoformat()  # week 1
@@ -224,7 +224,7 @@ def test_completion_without_credentials_is_401(client: TestClient, db: Session) 
 
 
 def test_locked_thing_is_409_with_a_detail_naming_the_date(client: TestClient, db: Session) -> None:
-    starts = date.today() - timedelta(days=3)
+    starts = today_in("Europe/Amsterdam") - timedelta(days=3)
     load_standard(db, starts=starts)
     response = client.put(completion("later"), headers=token_for(db, ANNA), json={})
     assert response.status_code == 409

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from babel.dates import format_date
 from fastapi.testclient import TestClient
@@ -21,6 +21,7 @@ from tests.fixtures.builders import (
     load_two_cohorts,
     medium_date,
     member,
+    today_in,
 )
 from tests.fixtures.people import sign_in
 
@@ -77,7 +78,7 @@ def test_my_things_shows_numbered_things_grouped_by_theme(client: TestClient, db
 
 
 def test_my_things_labels_kinds_due_dates_and_statuses(client: TestClient, db: Session) -> None:
-    starts = date.today() - timedelta(days=3)
+    starts = today_in("Europe/Amsterdam") - timedelta(days=3)
     load_standard(db, starts=starts)
     sign_in(client, ANNA)
     html = client.get(THINGS).text
@@ -133,7 +134,7 @@ def test_a_trainer_sees_the_programme_without_statuses(client: TestClient, db: S
 def test_thing_page_shows_instructions_links_minutes_and_dates(
     client: TestClient, db: Session
 ) -> None:
-    starts = date.today() - timedelta(days=3)
+    starts = today_in("Europe/Amsterdam") - timedelta(days=3)
     load_standard(db, starts=starts)
     sign_in(client, ANNA)
     page = client.get(thing_url("intro"))
@@ -317,7 +318,7 @@ def test_approval_thing_says_it_waits_for_the_trainer(client: TestClient, db: Se
 
 
 def test_locked_thing_can_be_read_but_has_no_done_form(client: TestClient, db: Session) -> None:
-    starts = date.today() - timedelta(days=3)
+    starts = today_in("Europe/Amsterdam") - timedelta(days=3)
     load_standard(db, starts=starts)
     csrf = sign_in(client, ANNA)
     page = client.get(thing_url("later"))
