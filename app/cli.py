@@ -266,6 +266,17 @@ def db_upgrade() -> None:
     typer.echo(f"Database schema is at revision {ting_db.current_revision(engine)}.")
 
 
+@cli.command("forum-digests")
+def forum_digests() -> None:
+    """Queue the forum's daily digests now (a running server with mail does this by itself
+    every 15 minutes; nobody gets more than one a day)."""
+    from app.main import forum_digests as send_digests  # the server's own pass (loads the web app)
+
+    settings = get_settings()
+    sent = send_digests(ting_db.session_factory(_ready_engine(settings)), settings)
+    typer.echo(f"{sent} forum digest(s) queued.")
+
+
 @cli.command()
 def backup(
     file: Annotated[Path, typer.Argument(help="Where to write the copy.")],

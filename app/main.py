@@ -29,6 +29,7 @@ from app.db import MAX_CONNECTIONS, SessionFactory, make_engine, session_factory
 from app.deps import request_rules
 from app.forum import api as forum_api
 from app.forum import router as forum_router
+from app.forum import subscriptions as forum_subscriptions
 from app.groups import api as groups_api
 from app.groups import router as groups_router
 from app.handlers import install_error_handlers
@@ -118,6 +119,21 @@ def _declare_bearer_tokens(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+DIGEST_POLL_SECONDS = 900.0
+
+
+def forum_digests(sessions: SessionFactory, settings: Settings) -> int:
+    """One pass of the forum's daily digests, in a transaction of its own."""
+    def link_for(cohort: str, topic_id: int) -> str:
+        return settings.absolute(str(forum_router.router.url_path_for(
+            "topic_page", cohort=cohort, topic_id=str(topic_id))))
+
+    with sessions() as session:
+        sent = forum_subscriptions.send_digests(session, link_for=link_for)
+        session.commit()
+    return sent
+
+
 def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None,
     sessions: SessionFactory | None = None,
@@ -131,12 +147,15 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         """The mail sender runs beside the server (one per process; claims keep them apart)."""
         deliver = mail_sender.delivery_for(settings)
-        task = None
+        tasks = []
         if settings.mail_sender and deliver is not None:
-            task = asyncio.create_task(mail_sender.run_forever(
-                app.state.sessions, deliver, every=settings.mail_poll_seconds))
+            tasks.append(asyncio.create_task(mail_sender.run_forever(
+                app.state.sessions, deliver, every=settings.mail_poll_seconds)))
+            # forum digests join the outbox; several processes may run this (claims decide)
+            tasks.append(asyncio.create_task(mail_sender.every(
+                DIGEST_POLL_SECONDS, forum_digests, app.state.sessions, settings)))
         yield
-        if task is not None:
+        for task in tasks:
             task.cancel()
             with suppress(asyncio.CancelledError):
                 await task

@@ -3,7 +3,14 @@
 from app.auth.models import AccountLink, ApiToken, BrowserSession, SignInFailure, User
 from app.cohorts.models import Cohort, CohortGroup, Membership
 from app.dashboards.models import ReminderSent
-from app.forum.models import ForumModeration, ForumPost, ForumRead, ForumTopic
+from app.forum.models import (
+    ForumDigest,
+    ForumModeration,
+    ForumPost,
+    ForumRead,
+    ForumSubscription,
+    ForumTopic,
+)
 from app.mail.models import OutboxMail
 from app.posts.models import Comment, Post
 from app.programs.models import Program, Theme, Thing
@@ -18,9 +25,11 @@ __all__ = [
     "CohortGroup",
     "Comment",
     "Completion",
+    "ForumDigest",
     "ForumModeration",
     "ForumPost",
     "ForumRead",
+    "ForumSubscription",
     "ForumTopic",
     "Membership",
     "OutboxMail",

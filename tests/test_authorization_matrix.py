@@ -64,6 +64,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("POST", "/api/v1/forum/topics/{topic_id}/moderation"):     (401, 403, 404, 200, 403, 200),
     ("PUT", "/api/v1/forum/posts/{forum_post_id}/hidden"):      (401, 403, 404, 204, 403, 204),
     ("PATCH", "/api/v1/forum/posts/{forum_post_id}"):           (401, 200, 404, 403, 403, 403),
+    # following by mail: whoever may read it, from the roster (a site admin's view has none)
+    ("POST", "/c/{cohort}/forum/following"):                    (303, 303, 404, 303, 303, 403),
+    ("PUT", "/api/v1/cohorts/{cohort}/forum/following"):        (401, 200, 404, 200, 200, 403),
     ("POST", "/c/{cohort}/forum/topics/{topic_id}/answer"):     (303, 303, 404, 303, 403, 403),
     ("PUT", "/api/v1/forum/topics/{topic_id}/answer"):          (401, 200, 404, 200, 403, 403),
     ("DELETE", "/api/v1/forum/topics/{topic_id}/answer"):       (401, 204, 404, 204, 403, 403),
@@ -174,6 +177,7 @@ JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"
                "/forum/topics": {"category": "General", "title": "t", "body": ENOUGH_WORDS},
                "/replies": {"body": ENOUGH_WORDS}, "/group": {"group": "team-2"},
                "/idea": {"idea": "A chat button"}, "/moderation": {"action": "pin"},
+               "/following": {"category": "General", "mode": "digest"},
                "/hidden": {"hidden": False}, "{forum_post_id}": {"body": ENOUGH_WORDS},
                "/groups/{group}/topics": {"title": "t", "body": ENOUGH_WORDS}}
 

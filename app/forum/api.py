@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.auth.deps import CurrentUser
@@ -12,9 +12,12 @@ from app.deps import RowId, SessionDep
 from app.forum import moderation
 from app.forum import search as forum_search
 from app.forum import service as forum_service
+from app.forum.deps import topic_link
 from app.forum.schemas import (
     AnswerIn,
     EditIn,
+    FollowIn,
+    FollowingPublic,
     HiddenIn,
     ModerationIn,
     ReplyIn,
@@ -78,10 +81,11 @@ def get_forum_topic(topic_id: RowId, member: CohortMember, db: SessionDep,
 
 @router.post("/forum/topics/{topic_id}/replies", status_code=201, response_model=ReplyPublic,
              responses=problems(404))
-def reply_to_forum_topic(topic_id: RowId, body: ReplyIn, user: CurrentUser,
+def reply_to_forum_topic(request: Request, topic_id: RowId, body: ReplyIn, user: CurrentUser,
                          db: SessionDep) -> ReplyPublic:
     member = forum_service.member_for_topic(db, user=user, topic_id=topic_id)
-    post = forum_service.reply(db, member=member, topic_id=topic_id, body=body.body)
+    post = forum_service.reply(db, member=member, topic_id=topic_id, body=body.body,
+                               link_for=topic_link(request))
     return ReplyPublic.model_validate(forum_service.PostEntry(post=post, author_name=member.user.name))
 
 
@@ -132,3 +136,16 @@ def edit_forum_post(forum_post_id: RowId, body: EditIn, user: CurrentUser,
     member = forum_service.member_for_post(db, user=user, post_id=forum_post_id)
     post = forum_service.edit_post(db, member=member, post_id=forum_post_id, body=body.body)
     return ReplyPublic.model_validate(forum_service.PostEntry(post=post, author_name=member.user.name))
+
+
+@router.put("/cohorts/{cohort}/forum/following", response_model=FollowingPublic,
+            responses=problems(404))
+def follow_forum(body: FollowIn, member: CohortMember, db: SessionDep) -> FollowingPublic:
+    """Follow a topic (`topic`) or a category (`category`) by mail: `each` reply at once, a
+    daily `digest`, or `none` to stop."""
+    if body.mode == "none":
+        forum_service.unfollow(db, member=member, topic_id=body.topic, category=body.category)
+        return FollowingPublic(subscribed=False, each=False)
+    found = forum_service.follow(db, member=member, topic_id=body.topic, category=body.category,
+                                 each=body.mode == "each")
+    return FollowingPublic(subscribed=found.subscribed, each=found.each)

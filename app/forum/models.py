@@ -94,3 +94,29 @@ class ForumModeration(SQLModel, table=True):
     detail: str = Field(default="", max_length=300)  # e.g. the categories of a move
     by_user_id: int = Field(foreign_key="users.id")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class ForumSubscription(SQLModel, table=True):
+    """Someone following a topic, or a category of the cohort's forum: by mail, each new reply
+    at once (`each`) or at most one digest a day."""
+
+    __tablename__ = "forum_subscriptions"
+    __table_args__ = (UniqueConstraint("membership_id", "topic_id", "category"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    membership_id: int = Field(foreign_key="memberships.id", index=True)
+    cohort_id: int = Field(foreign_key="cohorts.id")
+    topic_id: int | None = Field(default=None, foreign_key="forum_topics.id", index=True)
+    category: str = Field(default="", max_length=100)  # a category's name; "" for a topic
+    each: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class ForumDigest(SQLModel, table=True):
+    """When one person's last forum digest went out: at most one a day, even with several
+    server processes sending (the row is claimed with one conditional UPDATE)."""
+
+    __tablename__ = "forum_digests"
+
+    membership_id: int = Field(foreign_key="memberships.id", primary_key=True)
+    sent_at: datetime = Field(sa_type=UTCDateTime)

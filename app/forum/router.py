@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -12,9 +13,10 @@ from app.cohorts.deps import CohortMember
 from app.cohorts.models import Member
 from app.deps import RowId, SessionDep
 from app.errors import DomainError, Forbidden
-from app.forum import moderation
+from app.forum import moderation, subscriptions
 from app.forum import search as forum_search
 from app.forum import service as forum_service
+from app.forum.deps import topic_link
 from app.i18n import _
 from app.security import flash
 from app.templating import render
@@ -32,7 +34,8 @@ async def forum_page(request: Request, member: CohortMember, db: SessionDep,
                                    unanswered=unanswered, page=page)
     return render(request, "forum/index.html", {
         "user": member.user, "member": member, "cohort": member.cohort, "listing": listing,
-        "categories": forum_service.categories(member)})
+        "categories": forum_service.categories(member),
+        "following": subscriptions.following(db, member=member, category=listing.category)})
 
 
 def _new_topic_page(request: Request, member: Member, *, category: str, title: str = "",
@@ -73,6 +76,7 @@ def _topic_page(request: Request, db: Session, member: Member, topic_id: int, *,
         "body": body, "error": error, "error_field": error_field,
         "categories": forum_service.categories(member) if detail.may_moderate else [],
         "record": moderation.record(db, member=member, topic_id=topic_id),
+        "following": subscriptions.following(db, member=member, topic_id=topic_id),
         "actions": moderation.ModerationAction}, status_code=status_code)
 
 
@@ -88,7 +92,8 @@ def topic_page(request: Request, topic_id: RowId, member: CohortMember, db: Sess
 def reply_form(request: Request, topic_id: RowId, member: CohortMember, db: SessionDep,
                body: TextField = "") -> Response:
     try:
-        post = forum_service.reply(db, member=member, topic_id=topic_id, body=body)
+        post = forum_service.reply(db, member=member, topic_id=topic_id, body=body,
+                                   link_for=topic_link(request))
     except DomainError as exc:
         return _topic_page(request, db, member, topic_id, body=body,
                            status_code=exc.status_code, error=exc.detail)
@@ -207,3 +212,22 @@ def edit_form(request: Request, forum_post_id: RowId, member: CohortMember, db: 
     page = forum_service.page_of_reply(db, topic_id=post.topic_id, post_id=forum_post_id)
     return _to_topic(request, member, post.topic_id,
                      (f"?page={page}" if page > 1 else "") + f"#post-{forum_post_id}")
+
+
+@router.post("/c/{cohort}/forum/following")
+def follow_form(request: Request, member: CohortMember, db: SessionDep, topic: TextField = "",
+                category: TextField = "", mode: TextField = "") -> Response:
+    """Follow a topic or a category by mail (`mode` each or digest), or stop (none)."""
+    topic_id = int(topic) if topic.isdigit() else None
+    if mode == "none":
+        forum_service.unfollow(db, member=member, topic_id=topic_id, category=category)
+        flash(request, _("You no longer get mail about this."))
+    else:
+        forum_service.follow(db, member=member, topic_id=topic_id, category=category or None,
+                             each=mode == "each")
+        flash(request, _("You get each reply by mail.") if mode == "each"
+              else _("You get at most one digest a day by mail."))
+    if topic_id is not None:
+        return _to_topic(request, member, topic_id)
+    url = request.app.url_path_for("forum_page", cohort=member.cohort.key)
+    return RedirectResponse(f"{url}?{urlencode({'category': category})}", status_code=303)

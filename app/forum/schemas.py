@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import AliasPath, BaseModel, ConfigDict, Field, field_validator
 
@@ -132,3 +133,16 @@ class SearchResultsPublic(BaseModel):
     query: str = Field(description="The words searched for.")
     hits: list[SearchHitPublic]
     next_page: int | None
+
+
+class FollowIn(Input):
+    topic: int | None = Field(default=None, ge=1, le=2**31 - 1, description="A topic's id.")
+    category: str | None = Field(default=None, max_length=100, pattern=SOME_TEXT,
+                                 description="One of the forum's categories (without `topic`).")
+    mode: Literal["each", "digest", "none"] = Field(
+        description="each: every reply at once; digest: at most one mail a day; none: stop.")
+
+
+class FollowingPublic(BaseModel):
+    subscribed: bool
+    each: bool

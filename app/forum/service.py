@@ -17,6 +17,7 @@ from app.cohorts import service as cohorts_service
 from app.cohorts.models import Cohort, CohortGroup, Member, Membership, Role
 from app.db import id_of
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.forum import subscriptions
 from app.forum.models import ForumPost, ForumRead, ForumTopic
 from app.i18n import _
 from app.limits import POST_BODY_CHARS
@@ -197,7 +198,8 @@ def create_topic(session: Session, *, member: Member, category: str, title: str,
     session.flush()
     session.add(ForumPost(topic_id=id_of(topic), author_id=id_of(member.membership), title=title,
                           body=body, body_html=render_user_text(body), created_at=now))
-    session.flush()
+    # who asks hears of the answers: a daily digest unless they choose otherwise
+    subscriptions.add(session, member=member, topic_id=topic.id, category="", each=False, now=now)
     return topic
 
 
@@ -301,7 +303,9 @@ def _mark_read(session: Session, member: Member, topic: ForumTopic) -> None:
 
 
 def reply(session: Session, *, member: Member, topic_id: int, body: str,
-          now: datetime | None = None) -> ForumPost:
+          link_for: subscriptions.TopicLink | None = None, now: datetime | None = None) -> ForumPost:
+    """A reply; those who follow the topic or its category and asked for each reply are mailed
+    at once (`link_for` gives the topic's address for the mail)."""
     topic, group = _topic_in(session, member, topic_id)
     if group is None:
         _require_writer(member)
@@ -316,6 +320,8 @@ def reply(session: Session, *, member: Member, topic_id: int, body: str,
     session.execute(sa.update(ForumTopic).where(col(ForumTopic.id) == topic_id)
                     .values(replies=col(ForumTopic.replies) + 1, last_activity_at=now))
     session.flush()
+    if link_for is not None:
+        subscriptions.notify_reply(session, topic=topic, post=post, link_for=link_for)
     return post
 
 
@@ -451,3 +457,24 @@ def thing_forum(session: Session, *, member: Member, category: str | None,
         ).scalar_one()
     return ThingForum(category=category, topic_title=topic, topic_id=topic_id, posters=posters,
                       participants=participants or 0)
+
+
+def follow(session: Session, *, member: Member, topic_id: int | None = None,
+           category: str | None = None, each: bool = False) -> subscriptions.Following:
+    """Follow a topic the caller may read, or one of the forum's categories, by mail."""
+    if member.is_admin_view:
+        raise Forbidden(_("Be on the cohort's roster to follow its forum by mail."))
+    if topic_id is not None:
+        _topic_in(session, member, topic_id)
+        category = ""
+    elif category not in require_forum(member):
+        raise InvalidInput(_("Choose one of the forum's categories."), field="category")
+    subscriptions.add(session, member=member, topic_id=topic_id, category=category or "",
+                      each=each)
+    return subscriptions.Following(subscribed=True, each=each)
+
+
+def unfollow(session: Session, *, member: Member, topic_id: int | None = None,
+             category: str | None = None) -> None:
+    subscriptions.remove(session, member=member, topic_id=topic_id,
+                         category="" if topic_id is not None else category or "")

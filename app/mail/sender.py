@@ -96,3 +96,13 @@ async def run_forever(sessions: SessionFactory, deliver: Deliver, *, every: floa
         except Exception:  # the database may be away for a moment; the next pass tries again
             log.exception("the mail sender's pass failed")
         await asyncio.sleep(every)
+
+
+async def every(seconds: float, work: Callable[..., object], *args: object) -> None:
+    """Run `work(*args)` off the event loop now and every `seconds` until cancelled."""
+    while True:
+        try:
+            await run_in_threadpool(work, *args)
+        except Exception:  # the database may be away for a moment; the next pass tries again
+            log.exception("a background pass (%s) failed", getattr(work, "__name__", work))
+        await asyncio.sleep(seconds)
