@@ -146,6 +146,15 @@ def send_digests(session: Session, *, link_for: TopicLink, now: datetime | None 
 def _digest_for(session: Session, *, membership_id: int, link_for: TopicLink,
                 now: datetime) -> int:
     last = session.get(ForumDigest, membership_id)
+    reader = session.get(Membership, membership_id)
+    if reader is None:
+        return 0
+    # a group's space only while they may enter it (members, its resource person, trainers)
+    spaces = sa.or_(col(ForumTopic.group_id).is_(None),
+                    col(ForumTopic.group_id) == reader.group_id,
+                    sa.literal(reader.role == Role.trainer),
+                    col(ForumTopic.group_id).in_(sa.select(col(CohortGroup.id)).where(
+                        col(CohortGroup.resource_user_id) == reader.user_id)))
     subscriptions = session.exec(select(ForumSubscription).where(
         ForumSubscription.membership_id == membership_id, col(ForumSubscription.each).is_(False))).all()
     news: dict[int, tuple[ForumTopic, int]] = {}
@@ -158,15 +167,15 @@ def _digest_for(session: Session, *, membership_id: int, link_for: TopicLink,
         for topic, count in session.exec(
             select(ForumTopic, sa.func.count(col(ForumPost.id)))
             .join(ForumPost, col(ForumPost.topic_id) == col(ForumTopic.id))
-            .where(covered, col(ForumPost.created_at) > since, col(ForumPost.hidden_at).is_(None),
+            .where(covered, spaces, col(ForumPost.created_at) > since,
+                   col(ForumPost.hidden_at).is_(None),
                    col(ForumTopic.hidden_at).is_(None), col(ForumPost.author_id) != membership_id)
             .group_by(col(ForumTopic.id))).all():
             news[id_of(topic)] = (topic, max(count, news.get(id_of(topic), (topic, 0))[1]))
     if not news or not _claim(session, membership_id=membership_id, last=last, now=now):
         return 0
-    member = session.get(Membership, membership_id)
-    user = session.get(User, member.user_id) if member else None
-    cohort = session.get(Cohort, member.cohort_id) if member else None
+    user = session.get(User, reader.user_id)
+    cohort = session.get(Cohort, reader.cohort_id)
     if user is None or cohort is None:
         return 0
     program = session.get(Program, cohort.program_id)

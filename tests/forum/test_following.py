@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from app.forum import service as forum_service
 from app.forum import subscriptions
+from app.groups import service as groups_service
 from app.mail.models import OutboxMail
 from tests.fixtures.builders import ANNA, BRAM, TRAINER, load_two_cohorts, member, user
 from tests.fixtures.people import sign_in, token_for
@@ -98,3 +99,21 @@ def test_following_is_for_people_who_may_read_it(client: TestClient, db: Session
     assert stopped.json() == {"subscribed": False, "each": False}
     assert subscriptions.following(db, member=member(db, BRAM), category="General") == \
         subscriptions.Following(subscribed=False, each=False)
+
+
+def test_a_digest_leaves_out_a_group_space_its_reader_has_left(db: Session) -> None:
+    load_two_cohorts(db)
+    start = datetime.now(UTC)
+    for email in (ANNA, BRAM):
+        groups_service.join(db, member=member(db, email), key="team-1")
+    db.expire_all()
+    anna = member(db, ANNA)
+    space = groups_service.get_group(db, member=anna, key="team-1")
+    topic = forum_service.create_topic(db, member=anna, category="", title="Our idea",
+                                       body="A chat button", group=space, now=start)
+    groups_service.move(db, member=member(db, TRAINER), membership_id=anna.membership.id, key="team-2")
+    db.expire_all()
+    forum_service.reply(db, member=member(db, BRAM), topic_id=topic.id or 0, body="Yes!",
+                        now=start + timedelta(hours=1))
+    assert subscriptions.send_digests(db, link_for=link, now=start + timedelta(hours=2)) == 0
+    assert mails(db) == []
