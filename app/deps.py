@@ -54,6 +54,14 @@ RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
 QueryRowId = Annotated[int | None, Query(ge=1, le=ROW_ID_MAX)]
 
 
+def form_row_id(text: str) -> int | None:
+    """A row id typed into a form field: None when empty; 0 (no row) when it cannot be one."""
+    text = text.strip()
+    if not text:
+        return None
+    return int(text) if text.isascii() and text.isdecimal() and int(text) <= ROW_ID_MAX else 0
+
+
 def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 

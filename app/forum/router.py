@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.cohorts.deps import CohortMember
 from app.cohorts.models import Member
-from app.deps import RowId, SessionDep
+from app.deps import QueryRowId, RowId, SessionDep, form_row_id
 from app.errors import DomainError, Forbidden
 from app.forum import moderation, subscriptions
 from app.forum import search as forum_search
@@ -82,7 +82,7 @@ def _topic_page(request: Request, db: Session, member: Member, topic_id: int, *,
 
 @router.get("/c/{cohort}/forum/topics/{topic_id}")
 def topic_page(request: Request, topic_id: RowId, member: CohortMember, db: SessionDep,
-               page: Page = 1, quote: int = 0) -> Response:
+               page: Page = 1, quote: QueryRowId = None) -> Response:
     """A topic; `quote` (a post's id) starts the reply with that post quoted."""
     body = forum_service.quote_of(db, member=member, topic_id=topic_id, post_id=quote) if quote else ""
     return _topic_page(request, db, member, topic_id, page=page, body=body)
@@ -108,7 +108,7 @@ def reply_form(request: Request, topic_id: RowId, member: CohortMember, db: Sess
 def answer_form(request: Request, topic_id: RowId, member: CohortMember, db: SessionDep,
                 post: TextField = "") -> Response:
     """Mark a reply as the answer (`post` its id), or unmark it (`post` empty)."""
-    post_id = int(post) if post.isdigit() else (None if not post.strip() else 0)
+    post_id = form_row_id(post)
     try:
         forum_service.mark_answer(db, member=member, topic_id=topic_id, post_id=post_id)
     except DomainError as exc:
@@ -218,7 +218,7 @@ def edit_form(request: Request, forum_post_id: RowId, member: CohortMember, db: 
 def follow_form(request: Request, member: CohortMember, db: SessionDep, topic: TextField = "",
                 category: TextField = "", mode: TextField = "") -> Response:
     """Follow a topic or a category by mail (`mode` each or digest), or stop (none)."""
-    topic_id = int(topic) if topic.isdigit() else None
+    topic_id = form_row_id(topic)
     if mode == "none":
         forum_service.unfollow(db, member=member, topic_id=topic_id, category=category)
         flash(request, _("You no longer get mail about this."))

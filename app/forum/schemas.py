@@ -56,9 +56,9 @@ class ReplyPublic(BaseModel):
 
     id: int = Field(validation_alias=AliasPath("post", "id"))
     topic: int = Field(validation_alias=AliasPath("post", "topic_id"))
-    body: str = Field(validation_alias=AliasPath("post", "body"))
-    html: str = Field(validation_alias=AliasPath("post", "body_html"),
-                      description="The body as sanitised HTML.")
+    body: str = Field(description="Empty when a trainer has hidden the reply (trainers see it).")
+    html: str = Field(validation_alias="body_html", description="The body as sanitised HTML.")
+    hidden: bool = Field(description="Hidden by a trainer.")
     author: str = Field(validation_alias="author_name")
     created_at: datetime = Field(validation_alias=AliasPath("post", "created_at"))
     edited_at: datetime | None = Field(validation_alias=AliasPath("post", "edited_at"))

@@ -62,6 +62,19 @@ class TopicPage:
 class PostEntry:
     post: ForumPost
     author_name: str
+    redacted: bool = False  # hidden by a trainer, and the reader is not one: no text
+
+    @property
+    def hidden(self) -> bool:
+        return self.post.hidden_at is not None
+
+    @property
+    def body(self) -> str:
+        return "" if self.redacted else self.post.body
+
+    @property
+    def body_html(self) -> str:
+        return "" if self.redacted else self.post.body_html
 
 
 @dataclass(frozen=True)
@@ -242,15 +255,19 @@ def topic_detail(session: Session, *, member: Member, topic_id: int, page: int =
         first = session.exec(  # type: ignore[call-overload]
             _POSTS.where(col(ForumPost.topic_id) == topic_id).limit(1)).one()
         opening_row, reply_rows = first, rows
-    opening = PostEntry(post=opening_row[0], author_name=opening_row[1])
-    replies = [PostEntry(post=p, author_name=name) for p, name in reply_rows[:PAGE_SIZE]]
+    def entry(post: ForumPost, name: str) -> PostEntry:
+        return PostEntry(post=post, author_name=name,
+                         redacted=post.hidden_at is not None and not member.is_trainer)
+
+    opening = entry(opening_row[0], opening_row[1])
+    replies = [entry(p, name) for p, name in reply_rows[:PAGE_SIZE]]
     answer = None
     if topic.answer_post_id is not None:
         found = next((r for r in replies if r.post.id == topic.answer_post_id), None)
         if found is None:
             row = session.exec(  # type: ignore[call-overload]
                 _POSTS.where(col(ForumPost.id) == topic.answer_post_id)).first()
-            found = PostEntry(post=row[0], author_name=row[1]) if row else None
+            found = entry(row[0], row[1]) if row else None
         answer = found
     _mark_read(session, member, topic)
     return TopicDetail(topic=topic, author_name=opening.author_name, opening=opening,

@@ -86,6 +86,8 @@ def _matching(topic: ForumTopic) -> sa.ColumnElement[bool]:
 def notify_reply(session: Session, *, topic: ForumTopic, post: ForumPost,
                  link_for: TopicLink) -> int:
     """Mail the reply at once to whoever asked for each reply; how many mails were queued."""
+    if topic.hidden_at is not None or post.hidden_at is not None:
+        return 0  # hidden: for trainers only, who read it on the page
     rows = session.connection().execute(
         sa.select(col(User.email), col(User.name), col(User.language)).distinct()
         .select_from(ForumSubscription)
@@ -136,7 +138,8 @@ def send_digests(session: Session, *, link_for: TopicLink, now: datetime | None 
         .outerjoin(ForumDigest, col(ForumDigest.membership_id) == col(ForumSubscription.membership_id))
         .where(col(ForumSubscription.each).is_(False), col(Membership.is_active).is_(True),
                sa.or_(col(ForumDigest.sent_at).is_(None),
-                      col(ForumDigest.sent_at) <= now - DIGEST_EVERY))).scalars().all()
+                      col(ForumDigest.sent_at) <= now - DIGEST_EVERY))
+        .order_by(col(ForumSubscription.membership_id))).scalars().all()
     sent = 0
     for membership_id in people:
         sent += _digest_for(session, membership_id=membership_id, link_for=link_for, now=now)
@@ -203,8 +206,9 @@ def _claim(session: Session, *, membership_id: int, last: ForumDigest | None,
     """Take this person's digest for now: whoever changes the row first sends it."""
     if last is None:
         return insert_or_ignore(session, ForumDigest(membership_id=membership_id, sent_at=now))
+    # still a day old now: another process may have sent one since the list was read
     claimed = session.execute(
         sa.update(ForumDigest).where(col(ForumDigest.membership_id) == membership_id,
-                                     col(ForumDigest.sent_at) == last.sent_at)
+                                     col(ForumDigest.sent_at) <= now - DIGEST_EVERY)
         .values(sent_at=now).execution_options(synchronize_session=False))
     return bool(claimed.rowcount)  # type: ignore[attr-defined]

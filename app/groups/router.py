@@ -3,6 +3,7 @@ leaving, and the trainers' moves. Every form redirects back to the page it came 
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -11,7 +12,7 @@ from sqlmodel import Session
 
 from app.cohorts.deps import CohortMember
 from app.cohorts.models import Member
-from app.deps import RowId, SessionDep
+from app.deps import RowId, SessionDep, form_row_id
 from app.errors import DomainError
 from app.forum import service as forum_service
 from app.groups import service as groups_service
@@ -23,6 +24,7 @@ router = APIRouter()
 
 TextField = Annotated[str, Form()]
 Page = Annotated[int, Query(ge=1, le=100_000)]
+GROUP_KEY = re.compile(r"[a-z0-9-]{1,100}")  # as cohort files name groups
 
 
 def _back(request: Request, member: Member, group: str | None = None) -> RedirectResponse:
@@ -103,7 +105,7 @@ def group_resource_form(request: Request, group: str, member: CohortMember, db: 
                         resource: TextField = "") -> Response:
     try:
         groups_service.set_resource(db, member=member, key=group,
-                                    user_id=int(resource) if resource.isdigit() else None)
+                                    user_id=form_row_id(resource))
     except DomainError as exc:
         return _group_page(request, db, member, group, status_code=exc.status_code,
                            error=exc.detail, error_field=exc.field)
@@ -119,7 +121,7 @@ def move_to_group_form(request: Request, membership_id: RowId, member: CohortMem
     except DomainError as exc:
         return _groups_page(request, db, member, status_code=exc.status_code, error=exc.detail)
     flash(request, _("The move is saved."))
-    return _back(request, member, back or None)
+    return _back(request, member, back if GROUP_KEY.fullmatch(back) else None)
 
 
 def _new_topic_page(request: Request, member: Member, view: groups_service.GroupView, *,
