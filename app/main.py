@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -147,15 +148,15 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         """The mail sender runs beside the server (one per process; claims keep them apart)."""
         deliver = mail_sender.delivery_for(settings)
-        tasks = []
+        task = None
         if settings.mail_sender and deliver is not None:
-            tasks.append(asyncio.create_task(mail_sender.run_forever(
-                app.state.sessions, deliver, every=settings.mail_poll_seconds)))
             # forum digests join the outbox; several processes may run this (claims decide)
-            tasks.append(asyncio.create_task(mail_sender.every(
-                DIGEST_POLL_SECONDS, forum_digests, app.state.sessions, settings)))
+            digests = mail_sender.Chore(DIGEST_POLL_SECONDS,
+                                        partial(forum_digests, app.state.sessions, settings))
+            task = asyncio.create_task(mail_sender.run_forever(
+                app.state.sessions, deliver, every=settings.mail_poll_seconds, chores=[digests]))
         yield
-        for task in tasks:
+        if task is not None:
             task.cancel()
             with suppress(asyncio.CancelledError):
                 await task

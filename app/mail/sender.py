@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -88,21 +90,36 @@ def send_due(sessions: SessionFactory, deliver: Deliver, *, now: datetime | None
     return delivered
 
 
-async def run_forever(sessions: SessionFactory, deliver: Deliver, *, every: float) -> None:
-    """The loop the app starts with its lifespan; cancelled when the server stops."""
+@dataclass
+class Chore:
+    """Work the sender's loop also does, at most every `seconds` (the first time after that
+    long: a server that has just started sends its mail first)."""
+
+    seconds: float
+    work: Callable[[], object]
+    last: float = field(default_factory=time.monotonic)
+
+    def due(self) -> bool:
+        if time.monotonic() - self.last < self.seconds:
+            return False
+        self.last = time.monotonic()
+        return True
+
+
+async def run_forever(sessions: SessionFactory, deliver: Deliver, *, every: float,
+                      chores: Sequence[Chore] = ()) -> None:
+    """The loop the app starts with its lifespan; cancelled when the server stops. Chores run
+    in turn with the mail, never beside it."""
     while True:
         try:
             await run_in_threadpool(send_due, sessions, deliver)
         except Exception:  # the database may be away for a moment; the next pass tries again
             log.exception("the mail sender's pass failed")
+        for chore in chores:
+            if chore.due():
+                try:
+                    await run_in_threadpool(chore.work)
+                except Exception:
+                    log.exception("a background pass (%s) failed", chore.work)
         await asyncio.sleep(every)
 
-
-async def every(seconds: float, work: Callable[..., object], *args: object) -> None:
-    """Run `work(*args)` off the event loop now and every `seconds` until cancelled."""
-    while True:
-        try:
-            await run_in_threadpool(work, *args)
-        except Exception:  # the database may be away for a moment; the next pass tries again
-            log.exception("a background pass (%s) failed", getattr(work, "__name__", work))
-        await asyncio.sleep(seconds)

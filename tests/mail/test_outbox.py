@@ -15,14 +15,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
+from app import main as app_main
 from app.auth import service as auth_service
 from app.config import Settings
 from app.db import SessionFactory, make_engine, session_factory, unit_of_work, upgrade, utcnow
+from app.forum import service as forum_service
 from app.mail import service as mail_service
 from app.mail.models import OutboxMail
 from app.mail.sender import send_due
 from app.main import create_app
-from tests.fixtures.builders import ANNA, load_standard
+from tests.fixtures.builders import ANNA, BRAM, load_standard, load_two_cohorts, member
 from tests.fixtures.database import TEST_SECRET, settings_for, throwaway_database
 from tests.fixtures.mail import SmtpServer
 from tests.fixtures.people import browser_signed_in
@@ -167,3 +169,26 @@ def test_a_running_server_sends_waiting_mail_by_itself(shared_engine: Engine, sm
         while not smtp.inbox.messages and time.monotonic() < deadline:
             time.sleep(0.05)
     assert [m["Subject"] for m in smtp.inbox.messages] == ["Hello"]
+
+
+def test_a_running_server_sends_forum_digests_by_itself(
+    shared_engine: Engine, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The digests ride on the sender's loop, in turn with the mail (here every pass)."""
+    with unit_of_work(shared_engine) as session:
+        load_two_cohorts(session)
+        topic = forum_service.create_topic(session, member=member(session, ANNA),
+                                           category="General", title="Opening hours",
+                                           body="When?", now=utcnow() - timedelta(hours=2))
+        forum_service.reply(session, member=member(session, BRAM), topic_id=topic.id or 0,
+                            body="At nine.")
+    monkeypatch.setattr(app_main, "DIGEST_POLL_SECONDS", 0.0)
+    settings = Settings(database_url=shared_engine.url.render_as_string(hide_password=False),
+                        secret_key=TEST_SECRET, smtp_host="127.0.0.1", smtp_port=smtp.port,
+                        mail_poll_seconds=0.05, _env_file=None)  # type: ignore[call-arg]
+    with TestClient(app_main.create_app(settings, engine=shared_engine)):
+        deadline = time.monotonic() + 10
+        while not smtp.inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+    [digest] = smtp.inbox.messages
+    assert digest["To"] == ANNA and "digest" in digest["Subject"]
