@@ -40,6 +40,8 @@ from app.pages import language as language_pages
 from app.pages import outbox as outbox_pages
 from app.pages import router as pages_router
 from app.pages import sign_in as sign_in_pages
+from app.pitches import api as pitches_api
+from app.pitches import router as pitches_router
 from app.posts import api as posts_api
 from app.posts import router as posts_router
 from app.programs.models import Evidence, ThingKind
@@ -197,6 +199,8 @@ def create_app(
     pages(forum_router.router)
     api(groups_api.router)
     pages(groups_router.router)
+    api(pitches_api.router)
+    pages(pitches_router.router)
     for router in (pages_router.router, auth_router.router, cohorts_router.router,
                    account_pages.router, language_pages.router, sign_in_pages.router, outbox_pages.router,
                    dashboards_router.router):

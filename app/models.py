@@ -12,6 +12,7 @@ from app.forum.models import (
     ForumTopic,
 )
 from app.mail.models import OutboxMail
+from app.pitches.models import PitchVersion
 from app.posts.models import Comment, Post
 from app.programs.models import Program, Theme, Thing
 from app.progress.models import ApprovalDecision, Completion
@@ -33,6 +34,7 @@ __all__ = [
     "ForumTopic",
     "Membership",
     "OutboxMail",
+    "PitchVersion",
     "Post",
     "Program",
     "ReminderSent",

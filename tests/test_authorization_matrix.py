@@ -17,6 +17,7 @@ from app.config import Settings
 from app.forum import service as forum_service
 from app.groups import service as groups_service
 from app.main import create_app
+from app.pitches import service as pitches_service
 from app.posts import comments
 from app.posts import service as posts_service
 from tests.fixtures.builders import ANNA, BRAM, MANAGER, STRANGER, TRAINER, load_two_cohorts, member
@@ -82,6 +83,12 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/c/{cohort}/groups/{group}/topics/new"):           (303, 200, 404, 200, 404, 404),
     ("POST", "/c/{cohort}/groups/{group}/topics/new"):          (303, 303, 404, 303, 404, 404),
     ("GET", "/api/v1/cohorts/{cohort}/groups"):                 (401, 200, 404, 200, 200, 200),
+    # the pitch: the cohort reads it, its group writes it, the group and trainers see versions
+    ("GET", "/c/{cohort}/groups/{group}/pitch"):                (303, 200, 404, 200, 200, 200),
+    ("POST", "/c/{cohort}/groups/{group}/pitch"):               (303, 303, 404, 403, 404, 404),
+    ("GET", "/c/{cohort}/groups/{group}/pitch/versions/{number}"): (303, 200, 404, 200, 404, 404),
+    ("GET", "/api/v1/cohorts/{cohort}/groups/{group}/pitch"):   (401, 200, 404, 200, 200, 200),
+    ("PUT", "/api/v1/cohorts/{cohort}/groups/{group}/pitch"):   (401, 200, 404, 403, 404, 404),
     ("GET", "/api/v1/cohorts/{cohort}/groups/{group}"):         (401, 200, 404, 200, 200, 200),
     ("PUT", "/api/v1/cohorts/{cohort}/groups/{group}/members/me"): (401, 200, 404, 403, 403, 403),
     ("DELETE", "/api/v1/cohorts/{cohort}/groups/{group}/members/me"): (401, 204, 404, 403, 403, 403),
@@ -169,7 +176,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
 ENOUGH_WORDS = "one two three four five six"
 FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS, "decision": "approve",
         "title": "t", "body": ENOUGH_WORDS, "language": "da", "category": "General",
-        "action": "pin"}
+        "action": "pin", "summary": "s", "plan": ENOUGH_WORDS}
 JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"body": ENOUGH_WORDS},
                "/completion": {}, "{completion_id}": {"decision": "approve"},
                "/questions": {"body": ENOUGH_WORDS}, "/comments": {"body": ENOUGH_WORDS},
@@ -178,6 +185,7 @@ JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"
                "/replies": {"body": ENOUGH_WORDS}, "/group": {"group": "team-2"},
                "/idea": {"idea": "A chat button"}, "/moderation": {"action": "pin"},
                "/following": {"category": "General", "mode": "digest"},
+               "/pitch": {"title": "t", "summary": "s", "plan": ENOUGH_WORDS},
                "/hidden": {"hidden": False}, "{forum_post_id}": {"body": ENOUGH_WORDS},
                "/groups/{group}/topics": {"title": "t", "body": ENOUGH_WORDS}}
 
@@ -209,11 +217,15 @@ def test_each_role_gets_the_expected_answer(
     opening = forum_service.topic_detail(db, member=anna, topic_id=topic.id or 0).opening.post
     groups_service.join(db, member=anna, key="team-1")
     db.commit()
+    db.expire_all()
+    pitches_service.save_pitch(db, member=member(db, ANNA), key="team-1", title="Chat",
+                               summary="S", plan="P")
+    db.commit()
     values = {"cohort": "testcohort", "key": "intro", "post_id": str(post.id),
               "token_id": str(anna_token.id), "provider": "nonesuch", "token": "nonesuch",
               "completion_id": "999", "membership_id": str(anna.membership.id),
               "comment_id": str(comment.id), "thing": "intro", "topic_id": str(topic.id),
-              "group": "team-1", "forum_post_id": str(opening.id),
+              "group": "team-1", "forum_post_id": str(opening.id), "number": "1",
               "feed_key": feed_keys.feed_key(anna_user, secret=TEST_SECRET)}
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
     if path.endswith("/search"):

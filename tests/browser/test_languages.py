@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from app.forum import service as forum_service
 from app.groups import service as groups_service
 from app.i18n import LOCALES, load_translations
+from app.pitches import service as pitches_service
 from tests.browser.conftest import serving_data
 from tests.browser.test_pages_quality import (
     DESKTOP,
@@ -51,6 +52,9 @@ def fill(session) -> None:  # type: ignore[no-untyped-def]
                                group=groups_service.get_group(session, member=dirk, key="team-1"))
     forum_service.create_topic(session, member=member(session, "carla@example.org"),
                                category="Help and tips", title="Printer", body="Paper jam.")
+    pitches_service.save_pitch(session, member=member(session, "carla@example.org"),
+                               key="team-1", title="A chat button", summary="Patrons write to us.",
+                               plan="- Ask IT\n- Try it for a month")
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +138,10 @@ def _pages(server: str) -> list[tuple[str, str, str]]:
                    ("/c/testcohort/forum/topics/1", "a forum topic with its answer"),
                    ("/c/testcohort/forum/search?q=scanner", "forum search"),
                    ("/c/testcohort/forum/posts/4/edit", "editing a forum post"),
-                   ("/c/testcohort/groups", "the groups"), ("/c/testcohort/groups/team-1", "my group"),
+                   ("/c/testcohort/groups", "the groups"),
+                   ("/c/testcohort/groups/team-1/pitch", "writing the group's pitch"),
+                   ("/c/testcohort/groups/team-1/pitch/versions/1", "a version of the pitch"),
+                   ("/c/testcohort/groups/team-1", "my group"),
                    ("/c/testcohort/forum/topics/2", "a topic in my group's space"),
                    ("/c/testcohort/things/no-such-thing", "an error page")]
     trainer = [("/c/testcohort/desk", "the trainer's desk"), ("/c/testcohort/dashboard", "dashboard"),

@@ -1,0 +1,65 @@
+"""A group's pitch in the browser: read it, write it (the group's members, until it is due),
+and look back at any saved version."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from app.cohorts.deps import CohortMember
+from app.cohorts.models import Member
+from app.deps import RowId, SessionDep
+from app.errors import DomainError
+from app.i18n import _
+from app.pitches import service as pitches_service
+from app.security import flash
+from app.templating import render
+
+router = APIRouter()
+
+TextField = Annotated[str, Form()]
+
+
+def _pitch_page(request: Request, db: Session, member: Member, group: str, *,
+                form: dict[str, str] | None = None, status_code: int = 200,
+                error: str | None = None, error_field: str | None = None) -> Response:
+    view = pitches_service.pitch_view(db, member=member, key=group)
+    current = view.current
+    shown = form or {name: (getattr(current, name) or "") if current else ""
+                     for name in pitches_service.FIELDS}
+    return render(request, "pitches/pitch.html", {
+        "user": member.user, "member": member, "cohort": member.cohort, "view": view,
+        "form": shown, "error": error, "error_field": error_field}, status_code=status_code)
+
+
+@router.get("/c/{cohort}/groups/{group}/pitch")
+def pitch_page(request: Request, group: str, member: CohortMember, db: SessionDep) -> Response:
+    return _pitch_page(request, db, member, group)
+
+
+@router.post("/c/{cohort}/groups/{group}/pitch")
+def pitch_form(request: Request, group: str, member: CohortMember, db: SessionDep,
+               title: TextField = "", summary: TextField = "", plan: TextField = "",
+               slides_url: TextField = "") -> Response:
+    typed = {"title": title, "summary": summary, "plan": plan, "slides_url": slides_url}
+    try:
+        pitches_service.save_pitch(db, member=member, key=group, title=title, summary=summary,
+                                   plan=plan, slides_url=slides_url)
+    except DomainError as exc:
+        return _pitch_page(request, db, member, group, form=typed, status_code=exc.status_code,
+                           error=exc.detail, error_field=exc.field)
+    flash(request, _("The pitch is saved; earlier versions are kept."))
+    return RedirectResponse(request.app.url_path_for("pitch_page", cohort=member.cohort.key,
+                                                     group=group), status_code=303)
+
+
+@router.get("/c/{cohort}/groups/{group}/pitch/versions/{number}")
+def pitch_version_page(request: Request, group: str, number: RowId, member: CohortMember,
+                       db: SessionDep) -> Response:
+    version, author = pitches_service.version_of(db, member=member, key=group, number=number)
+    return render(request, "pitches/version.html", {
+        "user": member.user, "member": member, "cohort": member.cohort, "group": group,
+        "version": version, "author": author})

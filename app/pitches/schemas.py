@@ -1,0 +1,42 @@
+"""Pitches in the API (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from app.limits import POST_BODY_CHARS
+from app.schemas import SOME_TEXT, STORABLE_TEXT, Input
+
+
+class PitchIn(Input):
+    title: str = Field(min_length=1, max_length=200, pattern=SOME_TEXT)
+    summary: str = Field(min_length=1, max_length=2000, pattern=SOME_TEXT)
+    plan: str = Field(min_length=1, max_length=POST_BODY_CHARS, pattern=SOME_TEXT,
+                      description="The action plan, in Markdown.")
+    slides_url: str | None = Field(default=None, max_length=2000, pattern=STORABLE_TEXT,
+                                   description="A link to the slides (http or https).")
+
+
+class PitchVersionPublic(BaseModel):
+    number: int
+    author: str
+    created_at: datetime
+    changed: list[str] = Field(description="The fields this version changed.")
+
+
+class PitchPublic(BaseModel):
+    group: str
+    version: int | None = Field(description="The newest version's number; null: no pitch yet.")
+    title: str | None
+    summary: str | None
+    plan: str | None
+    html: str | None = Field(description="The action plan as sanitised HTML.")
+    slides_url: str | None
+    author: str | None = Field(description="Who saved the newest version.")
+    updated_at: datetime | None
+    editable_until: datetime | None
+    may_edit: bool
+    history: list[PitchVersionPublic] | None = Field(
+        description="Every version, newest first: for the group and the cohort's trainers.")
