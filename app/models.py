@@ -12,7 +12,7 @@ from app.forum.models import (
     ForumTopic,
 )
 from app.mail.models import OutboxMail
-from app.pitches.models import PitchVersion
+from app.pitches.models import Ballot, BallotChoice, PitchVersion, Voting, VotingChange
 from app.posts.models import Comment, Post
 from app.programs.models import Program, Theme, Thing
 from app.progress.models import ApprovalDecision, Completion
@@ -21,6 +21,8 @@ __all__ = [
     "AccountLink",
     "ApiToken",
     "ApprovalDecision",
+    "Ballot",
+    "BallotChoice",
     "BrowserSession",
     "Cohort",
     "CohortGroup",
@@ -42,4 +44,6 @@ __all__ = [
     "Theme",
     "Thing",
     "User",
+    "Voting",
+    "VotingChange",
 ]

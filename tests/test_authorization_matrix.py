@@ -88,6 +88,13 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("POST", "/c/{cohort}/groups/{group}/pitch"):               (303, 303, 404, 403, 404, 404),
     ("GET", "/c/{cohort}/groups/{group}/pitch/versions/{number}"): (303, 200, 404, 200, 404, 404),
     ("GET", "/api/v1/cohorts/{cohort}/groups/{group}/pitch"):   (401, 200, 404, 200, 200, 200),
+    # the vote: trainers run it, participants vote (here while it is still closed: 409)
+    ("GET", "/c/{cohort}/vote"):                                (303, 200, 404, 200, 200, 200),
+    ("POST", "/c/{cohort}/vote"):                               (303, 409, 404, 403, 403, 403),
+    ("POST", "/c/{cohort}/voting"):                             (303, 403, 404, 303, 403, 303),
+    ("GET", "/api/v1/cohorts/{cohort}/voting"):                 (401, 200, 404, 200, 200, 200),
+    ("PUT", "/api/v1/cohorts/{cohort}/voting"):                 (401, 403, 404, 200, 403, 200),
+    ("PUT", "/api/v1/cohorts/{cohort}/ballot"):                 (401, 409, 404, 403, 403, 403),
     ("PUT", "/api/v1/cohorts/{cohort}/groups/{group}/pitch"):   (401, 200, 404, 403, 404, 404),
     ("GET", "/api/v1/cohorts/{cohort}/groups/{group}"):         (401, 200, 404, 200, 200, 200),
     ("PUT", "/api/v1/cohorts/{cohort}/groups/{group}/members/me"): (401, 200, 404, 403, 403, 403),
@@ -176,7 +183,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
 ENOUGH_WORDS = "one two three four five six"
 FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS, "decision": "approve",
         "title": "t", "body": ENOUGH_WORDS, "language": "da", "category": "General",
-        "action": "pin", "summary": "s", "plan": ENOUGH_WORDS}
+        "action": "pin", "summary": "s", "plan": ENOUGH_WORDS, "state": "open"}
 JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"body": ENOUGH_WORDS},
                "/completion": {}, "{completion_id}": {"decision": "approve"},
                "/questions": {"body": ENOUGH_WORDS}, "/comments": {"body": ENOUGH_WORDS},
@@ -186,6 +193,7 @@ JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"
                "/idea": {"idea": "A chat button"}, "/moderation": {"action": "pin"},
                "/following": {"category": "General", "mode": "digest"},
                "/pitch": {"title": "t", "summary": "s", "plan": ENOUGH_WORDS},
+               "/voting": {"state": "open"}, "/ballot": {"groups": ["team-2"]},
                "/hidden": {"hidden": False}, "{forum_post_id}": {"body": ENOUGH_WORDS},
                "/groups/{group}/topics": {"title": "t", "body": ENOUGH_WORDS}}
 

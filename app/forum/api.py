@@ -29,7 +29,7 @@ from app.forum.schemas import (
     TopicPublic,
     TopicSummaryPublic,
 )
-from app.schemas import problems
+from app.schemas import SOME_TEXT, problems
 
 router = APIRouter(tags=["forum"])
 
@@ -38,7 +38,8 @@ Page = Annotated[int, Query(ge=1, le=100_000)]
 
 @router.get("/cohorts/{cohort}/forum/topics", response_model=TopicListPublic,
             responses=problems(404))
-def list_forum_topics(member: CohortMember, db: SessionDep, category: str | None = None,
+def list_forum_topics(member: CohortMember, db: SessionDep,
+                      category: Annotated[str | None, Query(max_length=100, pattern=SOME_TEXT)] = None,
                       page: Page = 1) -> TopicListPublic:
     """Topics, newest activity first; `category` picks one of the programme's categories."""
     found = forum_service.topics(db, member=member, category=category, page=page)
@@ -58,7 +59,7 @@ def create_forum_topic(body: TopicIn, member: CohortMember, db: SessionDep) -> T
 @router.get("/cohorts/{cohort}/forum/search", response_model=SearchResultsPublic,
             responses=problems(404))
 def search_forum(member: CohortMember, db: SessionDep,
-                 q: Annotated[str, Query(min_length=1, max_length=200)],
+                 q: Annotated[str, Query(min_length=1, max_length=200, pattern=SOME_TEXT)],
                  unanswered: bool = False, page: Page = 1) -> SearchResultsPublic:
     """Posts holding every word of `q` (each also as a prefix), best first, with snippets;
     the cohort's forum and the group spaces the caller may enter."""

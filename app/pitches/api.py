@@ -5,7 +5,17 @@ from fastapi import APIRouter
 from app.cohorts.deps import CohortMember
 from app.deps import SessionDep
 from app.pitches import service as pitches_service
-from app.pitches.schemas import PitchIn, PitchPublic, PitchVersionPublic
+from app.pitches import voting
+from app.pitches.schemas import (
+    BallotIn,
+    BallotPublic,
+    GroupResultPublic,
+    PitchIn,
+    PitchPublic,
+    PitchVersionPublic,
+    VotingIn,
+    VotingPublic,
+)
 from app.schemas import problems
 
 router = APIRouter(tags=["pitches"])
@@ -39,3 +49,32 @@ def put_pitch(group: str, body: PitchIn, member: CohortMember, db: SessionDep) -
     pitches_service.save_pitch(db, member=member, key=group, title=body.title,
                                summary=body.summary, plan=body.plan, slides_url=body.slides_url)
     return _public(pitches_service.pitch_view(db, member=member, key=group))
+
+
+def _voting_public(view: voting.VotingView) -> VotingPublic:
+    return VotingPublic(
+        state=view.state, closes_at=view.closes_at, eligible=view.eligible, voted=view.voted,
+        results=None if view.results is None else [
+            GroupResultPublic.model_validate(r) for r in view.results],
+        my_ballot=view.my_choices)
+
+
+@router.get("/cohorts/{cohort}/voting", response_model=VotingPublic, responses=problems(404))
+def get_voting(member: CohortMember, db: SessionDep) -> VotingPublic:
+    """Where the vote stands: turnout always; results for trainers once counted and for
+    everyone once published; never who voted for whom."""
+    return _voting_public(voting.voting_view(db, member=member))
+
+
+@router.put("/cohorts/{cohort}/voting", response_model=VotingPublic, responses=problems(404, 409))
+def put_voting(body: VotingIn, member: CohortMember, db: SessionDep) -> VotingPublic:
+    """A trainer moves the vote: closed → open → counted → published (open → closed too)."""
+    voting.set_state(db, member=member, state=body.state, closes_at=body.closes_at)
+    return _voting_public(voting.voting_view(db, member=member))
+
+
+@router.put("/cohorts/{cohort}/ballot", response_model=BallotPublic, responses=problems(404, 409))
+def put_ballot(body: BallotIn, member: CohortMember, db: SessionDep) -> BallotPublic:
+    """Your ballot, replacing the one before, while voting is open; 409 when it is not, for
+    your own group, or for too many groups."""
+    return BallotPublic(groups=voting.cast_ballot(db, member=member, group_keys=body.groups))

@@ -1,13 +1,14 @@
-"""A group's pitch: the idea and its action plan, every saved version kept."""
+"""A group's pitch (every saved version kept) and the cohort's final vote on the pitches."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.db import UTCDateTime, utcnow
+from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
 
 
 class PitchVersion(SQLModel, table=True):
@@ -26,3 +27,57 @@ class PitchVersion(SQLModel, table=True):
     slides_url: str | None = Field(default=None, max_length=2000)
     author_id: int = Field(foreign_key="memberships.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class VotingState(StrEnum):
+    closed = "closed"
+    open = "open"
+    counted = "counted"  # trainers see the results
+    published = "published"  # everyone does
+
+
+class Voting(SQLModel, table=True):
+    """A cohort's final vote: where it stands, and when an open vote closes by itself."""
+
+    __tablename__ = "votings"
+    __table_args__ = (enum_check("state", VotingState),)
+
+    cohort_id: int = Field(foreign_key="cohorts.id", primary_key=True)
+    state: VotingState = Field(default=VotingState.closed, sa_type=StrEnumType(VotingState, 10))
+    closes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the countdown's end
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class VotingChange(SQLModel, table=True):
+    """The record of the vote: each change of state, who made it (none: the countdown), when."""
+
+    __tablename__ = "voting_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohorts.id", index=True)
+    from_state: str = Field(max_length=10)
+    to_state: str = Field(max_length=10)
+    by_user_id: int | None = Field(default=None, foreign_key="users.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class Ballot(SQLModel, table=True):
+    """One participant's ballot: the database holds one per person per cohort. Who chose whom
+    is never shown anywhere; only the counts are."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("cohort_id", "membership_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohorts.id", index=True)
+    membership_id: int = Field(foreign_key="memberships.id")
+    cast_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class BallotChoice(SQLModel, table=True):
+    __tablename__ = "ballot_choices"
+    __table_args__ = (UniqueConstraint("ballot_id", "group_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ballot_id: int = Field(foreign_key="ballots.id", index=True)
+    group_id: int = Field(foreign_key="cohort_groups.id", index=True)

@@ -3,6 +3,7 @@ and look back at any saved version."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -11,10 +12,12 @@ from sqlmodel import Session
 
 from app.cohorts.deps import CohortMember
 from app.cohorts.models import Member
-from app.deps import RowId, SessionDep
+from app.deps import RowId, SessionDep, form_row_id
 from app.errors import DomainError
 from app.i18n import _
 from app.pitches import service as pitches_service
+from app.pitches import voting
+from app.pitches.models import VotingState
 from app.security import flash
 from app.templating import render
 
@@ -63,3 +66,59 @@ def pitch_version_page(request: Request, group: str, number: RowId, member: Coho
     return render(request, "pitches/version.html", {
         "user": member.user, "member": member, "cohort": member.cohort, "group": group,
         "version": version, "author": author})
+
+
+def _vote_page(request: Request, db: Session, member: Member, *, status_code: int = 200,
+               error: str | None = None, chosen: list[str] | None = None) -> Response:
+    view = voting.voting_view(db, member=member)
+    return render(request, "pitches/vote.html", {
+        "user": member.user, "member": member, "cohort": member.cohort, "view": view,
+        "chosen": chosen if chosen is not None else (view.my_choices or []), "error": error,
+        "states": VotingState, "state_label": voting.state_label(view.state)},
+        status_code=status_code)
+
+
+@router.get("/c/{cohort}/vote")
+def vote_page(request: Request, member: CohortMember, db: SessionDep) -> Response:
+    """The ballot (participants), turnout, and the results once the caller may see them; the
+    trainers run the vote from here too."""
+    return _vote_page(request, db, member)
+
+
+@router.post("/c/{cohort}/vote")
+def vote_form(request: Request, member: CohortMember, db: SessionDep,
+              groups: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006
+    try:
+        voting.cast_ballot(db, member=member, group_keys=groups)
+    except DomainError as exc:
+        return _vote_page(request, db, member, status_code=exc.status_code, error=exc.detail,
+                          chosen=groups)
+    flash(request, _("Your ballot is recorded. You may change it while voting is open."))
+    return RedirectResponse(request.app.url_path_for("vote_page", cohort=member.cohort.key),
+                            status_code=303)
+
+
+@router.post("/c/{cohort}/voting")
+def voting_form(request: Request, member: CohortMember, db: SessionDep,
+                state: TextField = "", minutes: TextField = "") -> Response:
+    """A trainer moves the vote on; `minutes` with opening starts a countdown."""
+    voting.require_runner(member)
+    try:
+        chosen = VotingState(state)
+    except ValueError:
+        return _vote_page(request, db, member, status_code=422,
+                          error=_("Choose what the vote should become."))
+    closes_at = None
+    if minutes.strip():
+        count = form_row_id(minutes)
+        if not count or count > 24 * 60:
+            return _vote_page(request, db, member, status_code=422,
+                              error=_("A countdown is a number of minutes, from 1 to 1440."))
+        closes_at = datetime.now(UTC) + timedelta(minutes=count)
+    try:
+        voting.set_state(db, member=member, state=chosen, closes_at=closes_at)
+    except DomainError as exc:
+        return _vote_page(request, db, member, status_code=exc.status_code, error=exc.detail)
+    flash(request, _("The vote is {state} now.").format(state=voting.state_label(chosen)))
+    return RedirectResponse(request.app.url_path_for("vote_page", cohort=member.cohort.key),
+                            status_code=303)

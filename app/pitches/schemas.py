@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.limits import POST_BODY_CHARS
+from app.pitches.models import VotingState
 from app.schemas import SOME_TEXT, STORABLE_TEXT, Input
 
 
@@ -40,3 +42,36 @@ class PitchPublic(BaseModel):
     may_edit: bool
     history: list[PitchVersionPublic] | None = Field(
         description="Every version, newest first: for the group and the cohort's trainers.")
+
+
+class VotingIn(Input):
+    state: VotingState = Field(description="closed, open, counted or published.")
+    closes_at: datetime | None = Field(
+        default=None, description="When opening: the moment the vote closes by itself.")
+
+
+class BallotIn(Input):
+    groups: list[Annotated[str, Field(max_length=100, pattern=SOME_TEXT)]] = Field(
+        max_length=100, description="The keys of the groups you vote for.")
+
+
+class BallotPublic(BaseModel):
+    groups: list[str] = Field(description="Your ballot, as recorded.")
+
+
+class GroupResultPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    group: str = Field(validation_alias="key")
+    name: str
+    votes: int
+
+
+class VotingPublic(BaseModel):
+    state: VotingState
+    closes_at: datetime | None
+    eligible: int = Field(description="Active participants of the cohort.")
+    voted: int = Field(description="Of them, how many have voted.")
+    results: list[GroupResultPublic] | None = Field(
+        description="Votes per group: for trainers once counted, for everyone once published.")
+    my_ballot: list[str] | None = Field(description="Your own ballot (participants).")

@@ -23,7 +23,7 @@ from app.posts.schemas import (
     QuestionIn,
     ReflectionIn,
 )
-from app.schemas import problems
+from app.schemas import STORABLE_TEXT, problems
 
 router = APIRouter(tags=["posts"])
 
@@ -61,9 +61,9 @@ def ask_trainers(body: QuestionIn, member: CohortParticipant, db: SessionDep) ->
 @router.get("/cohorts/{cohort}/posts", response_model=PostListPublic, responses=problems(404))
 def list_posts(
     member: CohortMember, db: SessionDep, after: QueryRowId = None,
-    thing: Annotated[str, Query(max_length=100)] = "",
-    organization: Annotated[str, Query(max_length=200)] = "",
-    group: Annotated[str, Query(max_length=100)] = "",
+    thing: Annotated[str, Query(max_length=100, pattern=STORABLE_TEXT)] = "",
+    organization: Annotated[str, Query(max_length=200, pattern=STORABLE_TEXT)] = "",
+    group: Annotated[str, Query(max_length=100, pattern=STORABLE_TEXT)] = "",
     author: QueryRowId = None,
 ) -> PostListPublic:
     """The cohort stream: every post I may read, newest first, a page at a time; narrowed to a

@@ -12,6 +12,8 @@ from app.forum import service as forum_service
 from app.groups import service as groups_service
 from app.i18n import LOCALES, load_translations
 from app.pitches import service as pitches_service
+from app.pitches import voting
+from app.pitches.models import VotingState
 from tests.browser.conftest import serving_data
 from tests.browser.test_pages_quality import (
     DESKTOP,
@@ -52,6 +54,8 @@ def fill(session) -> None:  # type: ignore[no-untyped-def]
                                group=groups_service.get_group(session, member=dirk, key="team-1"))
     forum_service.create_topic(session, member=member(session, "carla@example.org"),
                                category="Help and tips", title="Printer", body="Paper jam.")
+    voting.set_state(session, member=member(session, "trainer@example.org"),
+                     state=VotingState.open)
     pitches_service.save_pitch(session, member=member(session, "carla@example.org"),
                                key="team-1", title="A chat button", summary="Patrons write to us.",
                                plan="- Ask IT\n- Try it for a month")
@@ -142,12 +146,14 @@ def _pages(server: str) -> list[tuple[str, str, str]]:
                    ("/c/testcohort/groups/team-1/pitch", "writing the group's pitch"),
                    ("/c/testcohort/groups/team-1/pitch/versions/1", "a version of the pitch"),
                    ("/c/testcohort/groups/team-1", "my group"),
+                   ("/c/testcohort/vote", "the ballot"),
                    ("/c/testcohort/forum/topics/2", "a topic in my group's space"),
                    ("/c/testcohort/things/no-such-thing", "an error page")]
     trainer = [("/c/testcohort/desk", "the trainer's desk"), ("/c/testcohort/dashboard", "dashboard"),
                ("/c/testcohort/matrix", "the progress matrix"), ("/c/testcohort/signoff", "sign-off"),
                ("/c/testcohort/people", "people"), ("/dashboards", "all dashboards"),
                ("/c/testcohort/groups/team-1", "a group as its trainer sees it"),
+               ("/c/testcohort/vote", "running the vote"),
                ("/c/testcohort/forum/topics/1", "a topic as its trainer moderates it"),
                ("/c/testcohort/things/reflect", "a Thing with its forum, as its trainer sees it")]
     anonymous = [("/login", "sign-in"), ("/demo", "demo sign-in"),

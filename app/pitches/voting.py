@@ -1,0 +1,215 @@
+"""The final vote: the trainer moves it closed → open → counted → published (open → closed is
+allowed; nothing moves back after counted), each change recorded; participants vote while it
+is open, for up to the programme's number of groups, never their own unless the programme says
+so, and may change their ballot until it closes. Counts reach trainers once counted and everyone
+once published; who voted for whom reaches no one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from app.cohorts.models import CohortGroup, Member, Membership, Role, require_trainer
+from app.db import id_of, insert_or_ignore
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.i18n import _
+from app.pitches.models import Ballot, BallotChoice, Voting, VotingChange, VotingState
+
+MOVES = {
+    VotingState.closed: {VotingState.open},
+    VotingState.open: {VotingState.closed, VotingState.counted},
+    VotingState.counted: {VotingState.published},
+    VotingState.published: set(),
+}
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    key: str
+    name: str
+    votes: int
+
+
+@dataclass(frozen=True)
+class VotingView:
+    state: VotingState
+    closes_at: datetime | None
+    eligible: int  # active participants
+    voted: int  # of them, how many have a ballot
+    results: list[GroupResult] | None  # most votes first; None while the caller may not see them
+    my_choices: list[str] | None  # the caller's own ballot (participants)
+    choices: list[CohortGroup]  # the groups one may vote for
+    max_choices: int
+    may_vote: bool
+    moves: list[tuple[VotingState, str]]  # what a trainer may make of it now, with the button's words
+
+
+def _require_pitch(member: Member) -> int:
+    votes = member.program.pitch_votes_per_participant
+    if votes is None:
+        raise NotFound(_("This programme ends without a pitch."))
+    return votes
+
+
+def _voting(session: Session, member: Member, *, lock: bool = False) -> Voting:
+    insert_or_ignore(session, Voting(cohort_id=id_of(member.cohort), state=VotingState.closed,
+                                     changed_at=datetime.now(UTC)))
+    statement = select(Voting).where(Voting.cohort_id == member.cohort.id)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update()  # two trainers pressing at once: one after the other
+    return session.exec(statement.execution_options(populate_existing=True)).one()
+
+
+def _effective(voting: Voting, now: datetime) -> VotingState:
+    """An open vote past its countdown is closed, whether or not anyone has written it down."""
+    if voting.state == VotingState.open and voting.closes_at is not None and now >= voting.closes_at:
+        return VotingState.closed
+    return voting.state
+
+
+def _close_if_due(session: Session, voting: Voting, now: datetime) -> None:
+    if voting.state == VotingState.open and _effective(voting, now) == VotingState.closed:
+        session.add(VotingChange(cohort_id=voting.cohort_id, from_state=VotingState.open,
+                                 to_state=VotingState.closed, by_user_id=None,
+                                 at=voting.closes_at or now))
+        voting.state, voting.closes_at, voting.changed_at = VotingState.closed, None, now
+        session.add(voting)
+
+
+def voting_view(session: Session, *, member: Member, now: datetime | None = None) -> VotingView:
+    """Where the vote stands for the caller: a constant number of queries."""
+    max_choices = _require_pitch(member)
+    now = now or datetime.now(UTC)
+    voting = session.exec(select(Voting).where(Voting.cohort_id == member.cohort.id)).first()
+    state = _effective(voting, now) if voting else VotingState.closed
+    active = sa.and_(col(Membership.cohort_id) == member.cohort.id,
+                     col(Membership.role) == Role.participant, col(Membership.is_active).is_(True))
+    eligible, voted = session.connection().execute(sa.select(
+        sa.select(sa.func.count()).select_from(Membership).where(active).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(Ballot)
+        .join(Membership, col(Membership.id) == col(Ballot.membership_id))
+        .where(active, col(Ballot.cohort_id) == member.cohort.id).scalar_subquery())).one()
+    groups = list(session.exec(select(CohortGroup).where(
+        CohortGroup.cohort_id == member.cohort.id, col(CohortGroup.archived_at).is_(None))
+        .order_by(col(CohortGroup.name), col(CohortGroup.id))))
+    sees = state == VotingState.published or (state == VotingState.counted and member.is_trainer)
+    mine = _my_choices(session, member, groups) if member.is_participant else None
+    return VotingView(
+        state=state, closes_at=voting.closes_at if voting and state == VotingState.open else None,
+        eligible=eligible, voted=voted, results=_results(session, member, groups) if sees else None,
+        my_choices=mine, choices=[g for g in groups if _may_choose(member, g)],
+        max_choices=max_choices,
+        may_vote=state == VotingState.open and _is_voter(member),
+        moves=[(s, _move_label(s)) for s in VotingState if s in MOVES[state]]
+        if member.is_trainer else [])
+
+
+def _move_label(state: VotingState) -> str:
+    return {VotingState.open: _("Open voting"), VotingState.closed: _("Close voting"),
+            VotingState.counted: _("Count the votes"),
+            VotingState.published: _("Publish the results")}[state]
+
+
+def _is_voter(member: Member) -> bool:
+    return member.is_participant and not member.is_admin_view
+
+
+def _may_choose(member: Member, group: CohortGroup) -> bool:
+    own = member.is_participant and member.membership.group_id == group.id
+    return not own or bool(member.program.pitch_self_vote)
+
+
+def _my_choices(session: Session, member: Member, groups: list[CohortGroup]) -> list[str]:
+    keys = {g.id: g.key for g in groups}
+    chosen = session.exec(select(BallotChoice.group_id).join(
+        Ballot, col(Ballot.id) == col(BallotChoice.ballot_id)).where(
+        Ballot.cohort_id == member.cohort.id, Ballot.membership_id == member.membership.id)).all()
+    return sorted(keys[g] for g in chosen if g in keys)
+
+
+def _results(session: Session, member: Member, groups: list[CohortGroup]) -> list[GroupResult]:
+    counts = dict(session.connection().execute(
+        sa.select(col(BallotChoice.group_id), sa.func.count())
+        .join(Ballot, col(Ballot.id) == col(BallotChoice.ballot_id))
+        .join(Membership, col(Membership.id) == col(Ballot.membership_id))
+        .where(col(Ballot.cohort_id) == member.cohort.id, col(Membership.is_active).is_(True))
+        .group_by(col(BallotChoice.group_id))).all())
+    found = [GroupResult(key=g.key, name=g.name, votes=int(counts.get(id_of(g), 0))) for g in groups]
+    return sorted(found, key=lambda r: (-r.votes, r.name))
+
+
+def require_runner(member: Member) -> None:
+    require_trainer(member, _("Only the cohort's trainers run the vote."))
+
+
+def set_state(session: Session, *, member: Member, state: VotingState,
+              closes_at: datetime | None = None, now: datetime | None = None) -> Voting:
+    """A trainer moves the vote on (recorded); opening may set when it closes by itself."""
+    require_runner(member)
+    _require_pitch(member)
+    now = now or datetime.now(UTC)
+    voting = _voting(session, member, lock=True)
+    _close_if_due(session, voting, now)
+    if state != voting.state and state not in MOVES[voting.state]:
+        raise Conflict(_("The vote is {now}; it cannot become {then} from there.")
+                       .format(now=state_label(voting.state), then=state_label(state)))
+    if closes_at is not None and (state != VotingState.open or closes_at <= now):
+        raise InvalidInput(_("A countdown needs a time in the future, when opening the vote."),
+                           field="closes_at")
+    if state != voting.state:
+        session.add(VotingChange(cohort_id=voting.cohort_id, from_state=voting.state,
+                                 to_state=state, by_user_id=id_of(member.user), at=now))
+        voting.state, voting.changed_at = state, now
+    voting.closes_at = closes_at if state == VotingState.open else None
+    session.add(voting)
+    session.flush()
+    return voting
+
+
+def state_label(state: VotingState) -> str:
+    return {VotingState.closed: _("closed"), VotingState.open: _("open"),
+            VotingState.counted: _("counted"), VotingState.published: _("published")}[state]
+
+
+def cast_ballot(session: Session, *, member: Member, group_keys: list[str],
+                now: datetime | None = None) -> list[str]:
+    """Record the caller's ballot, replacing the one they cast before; the keys chosen."""
+    max_choices = _require_pitch(member)
+    if not _is_voter(member):
+        raise Forbidden(_("Only this cohort's participants vote."))
+    now = now or datetime.now(UTC)
+    voting = _voting(session, member)
+    _close_if_due(session, voting, now)
+    if voting.state != VotingState.open:
+        raise Conflict(_("Voting is not open: the vote is {state}.")
+                       .format(state=state_label(voting.state)))
+    keys = list(dict.fromkeys(k for k in group_keys if k))
+    if not keys:
+        raise InvalidInput(_("Choose at least one group."), field="groups")
+    if len(keys) > max_choices:
+        raise Conflict(_("Too many choices: you may vote for at most {n}.").format(n=max_choices))
+    groups = {g.key: g for g in session.exec(select(CohortGroup).where(
+        CohortGroup.cohort_id == member.cohort.id, col(CohortGroup.key).in_(keys),
+        col(CohortGroup.archived_at).is_(None)))}
+    unknown = [k for k in keys if k not in groups]
+    if unknown:
+        raise InvalidInput(_("No such group in this cohort: {keys}.").format(keys=", ".join(unknown)),
+                           field="groups")
+    if any(not _may_choose(member, groups[k]) for k in keys):
+        raise Conflict(_("You cannot vote for your own group."))
+    insert_or_ignore(session, Ballot(cohort_id=id_of(member.cohort),
+                                     membership_id=id_of(member.membership), cast_at=now))
+    statement = select(Ballot).where(Ballot.cohort_id == member.cohort.id,
+                                     Ballot.membership_id == member.membership.id)
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update()  # the same person twice at once: in turn
+    ballot = session.exec(statement).one()
+    session.execute(sa.delete(BallotChoice).where(col(BallotChoice.ballot_id) == ballot.id))
+    session.add_all(BallotChoice(ballot_id=id_of(ballot), group_id=id_of(groups[k])) for k in keys)
+    ballot.cast_at = now
+    session.add(ballot)
+    session.flush()
+    return keys
