@@ -95,6 +95,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/api/v1/cohorts/{cohort}/voting"):                 (401, 200, 404, 200, 200, 200),
     ("PUT", "/api/v1/cohorts/{cohort}/voting"):                 (401, 403, 404, 200, 403, 200),
     ("PUT", "/api/v1/cohorts/{cohort}/ballot"):                 (401, 409, 404, 403, 403, 403),
+    # settling a tie: trainers, and only when there is one (here there is none: 409)
+    ("POST", "/c/{cohort}/voting/winner"):                      (303, 403, 404, 409, 403, 409),
+    ("PUT", "/api/v1/cohorts/{cohort}/voting/winner"):          (401, 403, 404, 409, 403, 409),
     ("PUT", "/api/v1/cohorts/{cohort}/groups/{group}/pitch"):   (401, 200, 404, 403, 404, 404),
     ("GET", "/api/v1/cohorts/{cohort}/groups/{group}"):         (401, 200, 404, 200, 200, 200),
     ("PUT", "/api/v1/cohorts/{cohort}/groups/{group}/members/me"): (401, 200, 404, 403, 403, 403),
@@ -194,6 +197,7 @@ JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"
                "/following": {"category": "General", "mode": "digest"},
                "/pitch": {"title": "t", "summary": "s", "plan": ENOUGH_WORDS},
                "/voting": {"state": "open"}, "/ballot": {"groups": ["team-2"]},
+               "/winner": {"group": "team-1", "reason": "r"},
                "/hidden": {"hidden": False}, "{forum_post_id}": {"body": ENOUGH_WORDS},
                "/groups/{group}/topics": {"title": "t", "body": ENOUGH_WORDS}}
 

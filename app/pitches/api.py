@@ -15,6 +15,7 @@ from app.pitches.schemas import (
     PitchVersionPublic,
     VotingIn,
     VotingPublic,
+    WinnerIn,
 )
 from app.schemas import problems
 
@@ -56,7 +57,8 @@ def _voting_public(view: voting.VotingView) -> VotingPublic:
         state=view.state, closes_at=view.closes_at, eligible=view.eligible, voted=view.voted,
         results=None if view.results is None else [
             GroupResultPublic.model_validate(r) for r in view.results],
-        my_ballot=view.my_choices)
+        my_ballot=view.my_choices, winners=view.winners, tied=view.tied,
+        tie_reason=view.tie_reason)
 
 
 @router.get("/cohorts/{cohort}/voting", response_model=VotingPublic, responses=problems(404))
@@ -78,3 +80,12 @@ def put_ballot(body: BallotIn, member: CohortMember, db: SessionDep) -> BallotPu
     """Your ballot, replacing the one before, while voting is open; 409 when it is not, for
     your own group, or for too many groups."""
     return BallotPublic(groups=voting.cast_ballot(db, member=member, group_keys=body.groups))
+
+
+@router.put("/cohorts/{cohort}/voting/winner", response_model=VotingPublic,
+            responses=problems(404, 409))
+def put_winner(body: WinnerIn, member: CohortMember, db: SessionDep) -> VotingPublic:
+    """A trainer settles a tie among the groups with the most votes, with the reason (the
+    programme's tie_break: trainer); 409 when there is no tie to settle."""
+    voting.choose_winner(db, member=member, key=body.group, reason=body.reason)
+    return _voting_public(voting.voting_view(db, member=member))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
@@ -46,6 +46,9 @@ class Voting(SQLModel, table=True):
     state: VotingState = Field(default=VotingState.closed, sa_type=StrEnumType(VotingState, 10))
     closes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the countdown's end
     changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    # decided when counted: the group(s) with the most votes, or the trainer's choice among tied
+    winners: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    tie_reason: str | None = Field(default=None, sa_type=Text)  # why the trainer chose so
 
 
 class VotingChange(SQLModel, table=True):
@@ -59,6 +62,7 @@ class VotingChange(SQLModel, table=True):
     to_state: str = Field(max_length=10)
     by_user_id: int | None = Field(default=None, foreign_key="users.id")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    note: str = Field(default="", sa_type=Text)  # e.g. a tie's choice and its reason
 
 
 class Ballot(SQLModel, table=True):

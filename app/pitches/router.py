@@ -122,3 +122,16 @@ def voting_form(request: Request, member: CohortMember, db: SessionDep,
     flash(request, _("The vote is {state} now.").format(state=voting.state_label(chosen)))
     return RedirectResponse(request.app.url_path_for("vote_page", cohort=member.cohort.key),
                             status_code=303)
+
+
+@router.post("/c/{cohort}/voting/winner")
+def winner_form(request: Request, member: CohortMember, db: SessionDep, group: TextField = "",
+                reason: TextField = "") -> Response:
+    """A trainer settles a tie, with the reason kept."""
+    try:
+        voting.choose_winner(db, member=member, key=group, reason=reason)
+    except DomainError as exc:
+        return _vote_page(request, db, member, status_code=exc.status_code, error=exc.detail)
+    flash(request, _("The winner is chosen; the reason is kept with the result."))
+    return RedirectResponse(request.app.url_path_for("vote_page", cohort=member.cohort.key),
+                            status_code=303)

@@ -75,3 +75,12 @@ class VotingPublic(BaseModel):
     results: list[GroupResultPublic] | None = Field(
         description="Votes per group: for trainers once counted, for everyone once published.")
     my_ballot: list[str] | None = Field(description="Your own ballot (participants).")
+    winners: list[str] | None = Field(
+        description="With the results: the winning group(s); empty while a tie awaits the trainer.")
+    tied: list[str] = Field(description="For trainers: the tied groups to choose among.")
+    tie_reason: str | None = Field(description="Why the trainer chose the winner of a tie.")
+
+
+class WinnerIn(Input):
+    group: str = Field(min_length=1, max_length=100, pattern=SOME_TEXT)
+    reason: str = Field(min_length=1, max_length=2000, pattern=SOME_TEXT)

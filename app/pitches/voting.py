@@ -17,6 +17,7 @@ from app.db import id_of, insert_or_ignore
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.i18n import _
 from app.pitches.models import Ballot, BallotChoice, Voting, VotingChange, VotingState
+from app.programs.models import TieBreak
 
 MOVES = {
     VotingState.closed: {VotingState.open},
@@ -45,6 +46,13 @@ class VotingView:
     max_choices: int
     may_vote: bool
     moves: list[tuple[VotingState, str]]  # what a trainer may make of it now, with the button's words
+    winners: list[str] | None  # with the results: the winning group(s), once decided
+    tied: list[str]  # for trainers, while they must choose among these (tie_break: trainer)
+    tie_reason: str | None
+
+    @property
+    def top_votes(self) -> int:
+        return max((r.votes for r in self.results or []), default=0)
 
 
 def _require_pitch(member: Member) -> int:
@@ -92,9 +100,7 @@ def voting_view(session: Session, *, member: Member, now: datetime | None = None
         sa.select(sa.func.count()).select_from(Ballot)
         .join(Membership, col(Membership.id) == col(Ballot.membership_id))
         .where(active, col(Ballot.cohort_id) == member.cohort.id).scalar_subquery())).one()
-    groups = list(session.exec(select(CohortGroup).where(
-        CohortGroup.cohort_id == member.cohort.id, col(CohortGroup.archived_at).is_(None))
-        .order_by(col(CohortGroup.name), col(CohortGroup.id))))
+    groups = _groups(session, member)
     sees = state == VotingState.published or (state == VotingState.counted and member.is_trainer)
     mine = _my_choices(session, member, groups) if member.is_participant else None
     return VotingView(
@@ -104,7 +110,17 @@ def voting_view(session: Session, *, member: Member, now: datetime | None = None
         max_choices=max_choices,
         may_vote=state == VotingState.open and _is_voter(member),
         moves=[(s, _move_label(s)) for s in VotingState if s in MOVES[state]]
-        if member.is_trainer else [])
+        if member.is_trainer else [],
+        winners=list(voting.winners or []) if sees and voting else None,
+        tied=_tied(session, member, groups) if sees and voting and member.is_trainer
+        and state == VotingState.counted and not voting.winners else [],
+        tie_reason=voting.tie_reason if sees and voting else None)
+
+
+def _tied(session: Session, member: Member, groups: list[CohortGroup]) -> list[str]:
+    results = _results(session, member, groups)
+    top = max((r.votes for r in results), default=0)
+    return [r.key for r in results if r.votes == top] if top else []
 
 
 def _move_label(state: VotingState) -> str:
@@ -159,12 +175,59 @@ def set_state(session: Session, *, member: Member, state: VotingState,
     if closes_at is not None and (state != VotingState.open or closes_at <= now):
         raise InvalidInput(_("A countdown needs a time in the future, when opening the vote."),
                            field="closes_at")
+    if state == VotingState.counted and state != voting.state:
+        _decide(session, member, voting)
+    if state == VotingState.published and state != voting.state and not voting.winners and (
+            _tied(session, member, _groups(session, member))):
+        raise Conflict(_("The vote is tied: choose the winner among the tied groups, with your "
+                         "reason, before publishing."))
     if state != voting.state:
         session.add(VotingChange(cohort_id=voting.cohort_id, from_state=voting.state,
                                  to_state=state, by_user_id=id_of(member.user), at=now))
         voting.state, voting.changed_at = state, now
     voting.closes_at = closes_at if state == VotingState.open else None
     session.add(voting)
+    session.flush()
+    return voting
+
+
+def _groups(session: Session, member: Member) -> list[CohortGroup]:
+    return list(session.exec(select(CohortGroup).where(
+        CohortGroup.cohort_id == member.cohort.id, col(CohortGroup.archived_at).is_(None))
+        .order_by(col(CohortGroup.name), col(CohortGroup.id))))
+
+
+def _decide(session: Session, member: Member, voting: Voting) -> None:
+    """On counting: the most votes win; a tie goes to the trainer, or is shared, as the
+    programme says, never silently."""
+    tied = _tied(session, member, _groups(session, member))
+    if len(tied) == 1 or member.program.pitch_tie_break == TieBreak.shared:
+        voting.winners = tied
+    else:
+        voting.winners = []  # the trainer chooses, with a reason, before publishing
+
+
+def choose_winner(session: Session, *, member: Member, key: str, reason: str,
+                  now: datetime | None = None) -> Voting:
+    """The trainer settles a tie (the programme's tie_break: trainer), with a reason kept."""
+    require_runner(member)
+    _require_pitch(member)
+    now = now or datetime.now(UTC)
+    voting = _voting(session, member, lock=True)
+    if voting.state != VotingState.counted or voting.winners:
+        raise Conflict(_("There is no tie to settle now."))
+    tied = _tied(session, member, _groups(session, member))
+    if key not in tied:
+        raise InvalidInput(_("Choose one of the tied groups: {keys}.").format(keys=", ".join(tied)),
+                           field="group")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Say why: the reason is kept with the result."), field="reason")
+    voting.winners, voting.tie_reason = [key], reason[:2000]
+    session.add(voting)
+    session.add(VotingChange(cohort_id=voting.cohort_id, from_state=voting.state,
+                             to_state=voting.state, by_user_id=id_of(member.user), at=now,
+                             note=f"{key}: {voting.tie_reason}"))
     session.flush()
     return voting
 

@@ -170,3 +170,51 @@ def test_400_voters_each_voting_twice_at_once_leave_400_ballots(shared_engine: E
                                   .group_by(BallotChoice.group_id)).all()
     assert ballots == 400
     assert sum(count for _group, count in choices) == 400  # one choice each: the later one
+
+
+def tied_vote(db: Session, program: str = FORUM_PROGRAM) -> None:
+    """Anna (team-1) and Bram (team-2) vote for each other: one vote each."""
+    people = [ANNA, BRAM, CAROL]
+    load(db, program, with_groups(cohort_yaml(participants=people), "team-1", "team-2"))
+    groups_service.join(db, member=member(db, ANNA), key="team-1")
+    groups_service.join(db, member=member(db, BRAM), key="team-2")
+    db.expire_all()
+    voting.set_state(db, member=member(db, TRAINER), state=VotingState.open)
+    voting.cast_ballot(db, member=member(db, ANNA), group_keys=["team-2"])
+    voting.cast_ballot(db, member=member(db, BRAM), group_keys=["team-1"])
+    voting.set_state(db, member=member(db, TRAINER), state=VotingState.counted)
+    db.commit()
+
+
+def test_a_tie_waits_for_the_trainer_who_chooses_with_a_reason(
+    client: TestClient, db: Session,
+) -> None:
+    tied_vote(db)
+    trainer = token_for(db, TRAINER)
+    db.commit()
+    counted = client.get(f"{API}/voting", headers=trainer).json()
+    assert (counted["winners"], counted["tied"]) == ([], ["team-1", "team-2"])
+    early = client.put(f"{API}/voting", headers=trainer, json={"state": "published"})
+    assert early.status_code == 409 and "tied" in early.json()["detail"]
+    wrong = client.put(f"{API}/voting/winner", headers=trainer,
+                       json={"group": "team-3", "reason": "x"})
+    assert wrong.status_code == 422 and "team-1, team-2" in wrong.json()["detail"]
+    chosen = client.put(f"{API}/voting/winner", headers=trainer,
+                        json={"group": "team-2", "reason": "Its plan is ready for a pilot."})
+    assert chosen.json()["winners"] == ["team-2"]
+    client.put(f"{API}/voting", headers=trainer, json={"state": "published"})
+    sign_in(client, CAROL)
+    page = client.get("/c/testcohort/vote").text
+    assert "Its plan is ready for a pilot." in page and "winner</strong>" in page
+    assert '<svg class="chart chart-bars"' in page
+    note = db.exec(select(VotingChange.note).where(VotingChange.note != "")).scalars().one()  # type: ignore[call-overload]
+    assert note == "team-2: Its plan is ready for a pilot."
+
+
+def test_a_shared_tie_declares_joint_winners(db: Session) -> None:
+    tied_vote(db, FORUM_PROGRAM.replace("pitch: {votes_per_participant: 1}",
+                                        "pitch: {votes_per_participant: 1, tie_break: shared}"))
+    view = voting.voting_view(db, member=member(db, TRAINER))
+    assert view.winners == ["team-1", "team-2"] and view.tied == []
+    voting.set_state(db, member=member(db, TRAINER), state=VotingState.published)
+    assert voting.voting_view(db, member=member(db, CAROL)).winners == ["team-1", "team-2"]
