@@ -80,6 +80,7 @@ bench: $(VENV)/.installed-dev postgres
 	$(BIN)/python -m bench.my_things
 	BENCH_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/python -m bench.dashboard
 	BENCH_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/python -m bench.forum_search
+	BENCH_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/python -m bench.final_session
 
 clean:
 	rm -rf $(VENV) tests/oidc/node_modules ting.db ting.db-wal ting.db-shm .pytest_cache .mypy_cache .ruff_cache

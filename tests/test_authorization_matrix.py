@@ -95,6 +95,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/api/v1/cohorts/{cohort}/voting"):                 (401, 200, 404, 200, 200, 200),
     ("PUT", "/api/v1/cohorts/{cohort}/voting"):                 (401, 403, 404, 200, 403, 200),
     ("PUT", "/api/v1/cohorts/{cohort}/ballot"):                 (401, 409, 404, 403, 403, 403),
+    ("GET", "/c/{cohort}/present"):                             (303, 403, 404, 200, 403, 200),
+    ("GET", "/c/{cohort}/present/turnout"):                     (303, 403, 404, 200, 403, 200),
     # settling a tie: trainers, and only when there is one (here there is none: 409)
     ("POST", "/c/{cohort}/voting/winner"):                      (303, 403, 404, 409, 403, 409),
     ("PUT", "/api/v1/cohorts/{cohort}/voting/winner"):          (401, 403, 404, 409, 403, 409),

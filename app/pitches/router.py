@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -15,11 +15,11 @@ from app.cohorts.models import Member
 from app.deps import RowId, SessionDep, form_row_id
 from app.errors import DomainError
 from app.i18n import _
+from app.pitches import presenter, voting
 from app.pitches import service as pitches_service
-from app.pitches import voting
 from app.pitches.models import VotingState
 from app.security import flash
-from app.templating import render
+from app.templating import absolute_url, render
 
 router = APIRouter()
 
@@ -135,3 +135,22 @@ def winner_form(request: Request, member: CohortMember, db: SessionDep, group: T
     flash(request, _("The winner is chosen; the reason is kept with the result."))
     return RedirectResponse(request.app.url_path_for("vote_page", cohort=member.cohort.key),
                             status_code=303)
+
+
+@router.get("/c/{cohort}/present")
+def present_page(request: Request, member: CohortMember, db: SessionDep,
+                 slide: Annotated[int, Query(ge=0, le=1000)] = 0) -> Response:
+    """The projector: the pitches one by one, then the QR code to the ballot and the turnout
+    (which updates itself; a reload does the same without script)."""
+    shown = presenter.presentation(db, member=member, index=slide)
+    ballot_url = absolute_url(request, "vote_page", cohort=member.cohort.key)
+    return render(request, "pitches/present.html", {
+        "user": member.user, "member": member, "cohort": member.cohort, "show": shown,
+        "ballot_url": ballot_url, "qr": presenter.qr_code(ballot_url) if shown.on_vote else None})
+
+
+@router.get("/c/{cohort}/present/turnout")
+def turnout_fragment(request: Request, member: CohortMember, db: SessionDep) -> Response:
+    shown = presenter.presentation(db, member=member)
+    return render(request, "pitches/_turnout.html", {
+        "user": member.user, "member": member, "cohort": member.cohort, "vote": shown.vote})

@@ -51,6 +51,10 @@ class VotingView:
     tie_reason: str | None
 
     @property
+    def state_text(self) -> str:
+        return state_label(self.state)
+
+    @property
     def top_votes(self) -> int:
         return max((r.votes for r in self.results or []), default=0)
 

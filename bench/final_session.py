@@ -1,0 +1,141 @@
+"""Benchmark: the final session's burst. 400 participants vote within about two seconds
+through the API of a served Ting (one uvicorn worker, as `ting serve` runs it), on SQLite and
+on PostgreSQL when BENCH_POSTGRES_URL names a server (a database `ting_bench` is made there).
+
+It prints how long the burst took, the median and 95th percentile of the ballots' latency,
+errors, and whether every ballot was recorded exactly once. Run it with `make bench`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from app.auth import service as auth_service
+from app.cohorts import service as cohorts_service
+from app.config import ROOT
+from app.db import make_engine, unit_of_work, upgrade
+from app.pitches import voting
+from app.pitches.models import Ballot, BallotChoice, VotingState
+from app.sync import service as sync_service
+from app.sync.validate import validate_texts
+from bench.dashboard import postgres_database
+from bench.my_things import SECRET, free_port, server
+
+VOTERS = int(os.environ.get("BENCH_VOTERS", "400"))
+WINDOW_S = 2.0  # the burst is spread over this long, as people press "vote" after the pitches
+GOAL_MS = 300
+GROUPS = 8
+
+
+def texts() -> list[tuple[Path, str, str]]:
+    program = (ROOT / "programs" / "verdiepdingen.yaml").read_text()
+    program = program.replace("groups: {max_size: 5, self_select: true}",
+                              f"groups: {{max_size: {VOTERS}, self_select: true}}")
+    lines = ["kind: cohort", "id: bench-final", "program: verdiepdingen",
+             "title: Final session benchmark", "timezone: Europe/Amsterdam",
+             "starts: 2027-01-11", "ends: 2027-04-02", "trainers: [trainer@bench.example.org]",
+             "participants:"]
+    lines += [f"  - {{email: v{i:04d}@bench.example.org, name: Voter {i}, group: g{i % GROUPS}}}"
+              for i in range(VOTERS)]
+    lines += ["groups:"] + [f"  - {{key: g{g}, name: Group {g}}}" for g in range(GROUPS)]
+    return [(Path("program.yaml"), "program.yaml", program),
+            (Path("cohort.yaml"), "cohort.yaml", "\n".join(lines) + "\n")]
+
+
+def build(database_url: str) -> list[tuple[str, str]]:
+    """The cohort with its groups, the vote open, and each voter's token and choice."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    bundle = validate_texts(texts())
+    assert bundle.ok, bundle.problems
+    voters = []
+    with unit_of_work(engine) as session:
+        sync_service.apply_bundle(session, bundle=bundle)
+    with unit_of_work(engine) as session:
+        person = cohorts_service.rostered_person(session, email="trainer@bench.example.org")
+        assert person is not None
+        trainer = cohorts_service.get_member(session, user=person, cohort_key="bench-final")
+        voting.set_state(session, member=trainer, state=VotingState.open)
+        for i in range(VOTERS):
+            _token, plain = auth_service.create_token(
+                session, email=f"v{i:04d}@bench.example.org", name="bench")
+            voters.append((plain, f"g{(i + 1) % GROUPS}"))  # never their own group
+    engine.dispose()
+    return voters
+
+
+async def burst(base: str, voters: list[tuple[str, str]]) -> tuple[float, list[float], int]:
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        latencies: list[float] = []
+        errors = 0
+
+        async def vote(i: int, token: str, group: str) -> None:
+            nonlocal errors
+            await asyncio.sleep(WINDOW_S * i / len(voters))
+            started = time.perf_counter()
+            response = await client.put("/api/v1/cohorts/bench-final/ballot",
+                                        headers={"Authorization": f"Bearer {token}"},
+                                        json={"groups": [group]})
+            latencies.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(vote(i, token, group) for i, (token, group) in enumerate(voters)))
+        return time.perf_counter() - started, latencies, errors
+
+
+def measure(database_url: str) -> dict[str, float]:
+    voters = build(database_url)
+    port = free_port()
+    env = {**os.environ, "TING_DATABASE_URL": database_url, "TING_SECRET_KEY": SECRET,
+           "TING_MAIL_SENDER": "false"}
+    args = [str(Path(sys.executable).parent / "uvicorn"), "app.main:create_app", "--factory",
+            "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    with server(args, env, port):
+        seconds, latencies, errors = asyncio.run(burst(f"http://127.0.0.1:{port}", voters))
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        ballots = session.execute(select(func.count()).select_from(Ballot)).scalar_one()
+        choices = session.execute(select(func.count()).select_from(BallotChoice)).scalar_one()
+    engine.dispose()
+    latencies.sort()
+    return {"voters": len(voters), "seconds": round(seconds, 2), "errors": errors,
+            "p50_ms": round(statistics.median(latencies), 1),
+            "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 1),
+            "ballots": ballots, "choices": choices}
+
+
+def main() -> None:
+    runs: dict[str, dict[str, float]] = {}
+    workdir = Path(tempfile.mkdtemp(prefix="ting-bench-final-"))
+    runs["sqlite"] = measure(f"sqlite:///{workdir / 'bench.db'}")
+    postgres = os.environ.get("BENCH_POSTGRES_URL")
+    if postgres:
+        runs["postgresql"] = measure(postgres_database(postgres))
+    shutil.rmtree(workdir, ignore_errors=True)
+    for database, row in runs.items():
+        once = row["ballots"] == row["voters"] == row["choices"]
+        print(f"{database:10} {row['voters']} ballots in {row['seconds']} s: p50 {row['p50_ms']} ms, "
+              f"p95 {row['p95_ms']} ms, {row['errors']} errors, each recorded once: {once} "
+              f"(goal: p95 under {GOAL_MS} ms: {'met' if row['p95_ms'] < GOAL_MS else 'NOT met'})")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "final_session.json").write_text(json.dumps(runs, indent=2))
+
+
+if __name__ == "__main__":
+    main()
