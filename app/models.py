@@ -12,7 +12,15 @@ from app.forum.models import (
     ForumTopic,
 )
 from app.mail.models import OutboxMail
-from app.pitches.models import Ballot, BallotChoice, PitchVersion, Voting, VotingChange
+from app.pitches.models import (
+    Ballot,
+    BallotChoice,
+    Pilot,
+    PilotUpdate,
+    PitchVersion,
+    Voting,
+    VotingChange,
+)
 from app.posts.models import Comment, Post
 from app.programs.models import Program, Theme, Thing
 from app.progress.models import ApprovalDecision, Completion
@@ -36,6 +44,8 @@ __all__ = [
     "ForumTopic",
     "Membership",
     "OutboxMail",
+    "Pilot",
+    "PilotUpdate",
     "PitchVersion",
     "Post",
     "Program",

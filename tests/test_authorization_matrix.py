@@ -95,6 +95,12 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/api/v1/cohorts/{cohort}/voting"):                 (401, 200, 404, 200, 200, 200),
     ("PUT", "/api/v1/cohorts/{cohort}/voting"):                 (401, 403, 404, 200, 403, 200),
     ("PUT", "/api/v1/cohorts/{cohort}/ballot"):                 (401, 409, 404, 403, 403, 403),
+    # the winner's pilot: managers approve one (not before the vote is published: 409); the
+    # group posts updates once there is a pilot (none here: 404); managers list theirs
+    ("GET", "/c/{cohort}/groups/{group}/pilot"):                (303, 200, 404, 200, 200, 200),
+    ("POST", "/c/{cohort}/groups/{group}/pilot"):               (303, 403, 404, 403, 409, 403),
+    ("POST", "/c/{cohort}/groups/{group}/pilot/updates"):       (303, 404, 404, 404, 404, 404),
+    ("GET", "/pilots"):                                         (303, 200, 200, 200, 200, 200),
     ("GET", "/c/{cohort}/present"):                             (303, 403, 404, 200, 403, 200),
     ("GET", "/c/{cohort}/present/turnout"):                     (303, 403, 404, 200, 403, 200),
     # settling a tie: trainers, and only when there is one (here there is none: 409)

@@ -85,3 +85,39 @@ class BallotChoice(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ballot_id: int = Field(foreign_key="ballots.id", index=True)
     group_id: int = Field(foreign_key="cohort_groups.id", index=True)
+
+
+class PilotStatus(StrEnum):
+    approved = "approved"
+    running = "running"
+    done = "done"
+
+
+class Pilot(SQLModel, table=True):
+    """The winning idea, approved by a manager to run as a pilot, with what they committed."""
+
+    __tablename__ = "pilots"
+    __table_args__ = (enum_check("status", PilotStatus),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohorts.id", index=True)
+    group_id: int = Field(foreign_key="cohort_groups.id", unique=True)
+    resources: str = Field(sa_type=Text)  # what management commits: time, money, people
+    status: PilotStatus = Field(default=PilotStatus.approved, sa_type=StrEnumType(PilotStatus, 10))
+    approved_by_id: int = Field(foreign_key="users.id")
+    approved_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class PilotUpdate(SQLModel, table=True):
+    """A dated note from the group on how the pilot goes, perhaps moving it on."""
+
+    __tablename__ = "pilot_updates"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pilot_id: int = Field(foreign_key="pilots.id", index=True)
+    author_id: int = Field(foreign_key="memberships.id")
+    body: str = Field(sa_type=Text)
+    body_html: str = Field(default="", sa_type=Text)
+    status: PilotStatus | None = Field(default=None, sa_type=StrEnumType(PilotStatus, 10))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

@@ -10,14 +10,15 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app.auth.deps import CurrentUser
 from app.cohorts.deps import CohortMember
 from app.cohorts.models import Member
 from app.deps import RowId, SessionDep, form_row_id
 from app.errors import DomainError
 from app.i18n import _
-from app.pitches import presenter, voting
+from app.pitches import pilots, presenter, voting
 from app.pitches import service as pitches_service
-from app.pitches.models import VotingState
+from app.pitches.models import PilotStatus, VotingState
 from app.security import flash
 from app.templating import absolute_url, render
 
@@ -154,3 +155,58 @@ def turnout_fragment(request: Request, member: CohortMember, db: SessionDep) -> 
     shown = presenter.presentation(db, member=member)
     return render(request, "pitches/_turnout.html", {
         "user": member.user, "member": member, "cohort": member.cohort, "vote": shown.vote})
+
+
+def _pilot_page(request: Request, db: Session, member: Member, group: str, *,
+                status_code: int = 200, error: str | None = None, error_field: str | None = None,
+                typed: str = "") -> Response:
+    view = pilots.pilot_view(db, member=member, key=group)
+    return render(request, "pitches/pilot.html", {
+        "user": member.user, "member": member, "cohort": member.cohort, "view": view,
+        "status_label": pilots.status_label, "error": error, "error_field": error_field,
+        "typed": typed}, status_code=status_code)
+
+
+@router.get("/c/{cohort}/groups/{group}/pilot")
+def pilot_page(request: Request, group: str, member: CohortMember, db: SessionDep) -> Response:
+    return _pilot_page(request, db, member, group)
+
+
+@router.post("/c/{cohort}/groups/{group}/pilot")
+def approve_pilot_form(request: Request, group: str, member: CohortMember, db: SessionDep,
+                       resources: TextField = "") -> Response:
+    """A manager approves a winning idea as a pilot."""
+    try:
+        pilots.approve(db, member=member, key=group, resources=resources)
+    except DomainError as exc:
+        return _pilot_page(request, db, member, group, status_code=exc.status_code,
+                           error=exc.detail, error_field=exc.field, typed=resources)
+    flash(request, _("The pilot is approved."))
+    return RedirectResponse(request.app.url_path_for("pilot_page", cohort=member.cohort.key,
+                                                     group=group), status_code=303)
+
+
+@router.post("/c/{cohort}/groups/{group}/pilot/updates")
+def pilot_update_form(request: Request, group: str, member: CohortMember, db: SessionDep,
+                      body: TextField = "", status: TextField = "") -> Response:
+    """The group notes how its pilot goes, and may move it on."""
+    try:
+        chosen = PilotStatus(status) if status else None
+    except ValueError:
+        chosen = None
+    try:
+        pilots.post_update(db, member=member, key=group, body=body, status=chosen)
+    except DomainError as exc:
+        return _pilot_page(request, db, member, group, status_code=exc.status_code,
+                           error=exc.detail, error_field=exc.field, typed=body)
+    flash(request, _("Your update is posted."))
+    return RedirectResponse(request.app.url_path_for("pilot_page", cohort=member.cohort.key,
+                                                     group=group), status_code=303)
+
+
+@router.get("/pilots")
+def pilots_page(request: Request, user: CurrentUser, db: SessionDep) -> Response:
+    """Every pilot of the cohorts the caller manages."""
+    rows = pilots.all_pilots(db, user=user, is_admin=user.is_admin)
+    return render(request, "pitches/pilots.html", {
+        "user": user, "rows": rows, "status_label": pilots.status_label})

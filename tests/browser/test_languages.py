@@ -155,6 +155,7 @@ def _pages(server: str) -> list[tuple[str, str, str]]:
                ("/c/testcohort/groups/team-1", "a group as its trainer sees it"),
                ("/c/testcohort/vote", "running the vote"),
                ("/c/testcohort/present", "a pitch on the projector"),
+               ("/c/testcohort/groups/team-1/pilot", "a pilot, not yet approved"), ("/pilots", "pilots"),
                ("/c/testcohort/present?slide=2", "the ballot's QR code on the projector"),
                ("/c/testcohort/forum/topics/1", "a topic as its trainer moderates it"),
                ("/c/testcohort/things/reflect", "a Thing with its forum, as its trainer sees it")]
