@@ -62,6 +62,10 @@ class ForumPost(SQLModel, table=True):
     # triggers on SQLite, a generated tsvector column with a GIN index on PostgreSQL)
     title: str = Field(default="", max_length=200)
     body: str = Field(sa_type=Text)
+
+    @property
+    def is_opening(self) -> bool:
+        return bool(self.title)  # only the opening post carries its topic's title
     body_html: str = Field(default="", sa_type=Text)  # rendered once, when written
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -89,10 +89,7 @@ def set_hidden(session: Session, *, member: Member, post_id: int, hidden: bool,
     if (post.hidden_at is not None) == hidden:
         return post
     post.hidden_at = now if hidden else None
-    opening = session.connection().execute(
-        sa.select(sa.func.min(ForumPost.id)).where(col(ForumPost.topic_id) == topic.id)
-    ).scalar_one()
-    if post.id == opening:
+    if post.is_opening:
         topic.hidden_at = post.hidden_at
         session.add(topic)
     if hidden and topic.answer_post_id == post.id:

@@ -126,12 +126,13 @@ def topic_not_found() -> NotFound:
     return NotFound(_("This topic is not in your cohort's forum: the link may be out of date."))
 
 
-def _check_text(body: str) -> str:
+def check_text(body: str, field: str = "body") -> str:
+    """Text people write (posts, updates): not empty, not over the limit."""
     if not body.strip():
-        raise InvalidInput(_("Write something first: the text is empty."), field="body")
+        raise InvalidInput(_("Write something first: the text is empty."), field=field)
     if len(body) > POST_BODY_CHARS:
         raise InvalidInput(_("That text is too long: at most {limit} characters; it has {n}.")
-                           .format(limit=f"{POST_BODY_CHARS:,}", n=f"{len(body):,}"), field="body")
+                           .format(limit=f"{POST_BODY_CHARS:,}", n=f"{len(body):,}"), field=field)
     return body
 
 
@@ -202,7 +203,7 @@ def create_topic(session: Session, *, member: Member, category: str, title: str,
     if len(title) > TITLE_CHARS:
         raise InvalidInput(_("The title is too long: at most {limit} characters.")
                            .format(limit=TITLE_CHARS), field="title")
-    _check_text(body)
+    check_text(body)
     now = now or datetime.now(UTC)
     topic = ForumTopic(cohort_id=id_of(member.cohort), category=category, title=title,
                        group_id=group.id if group else None, author_id=id_of(member.membership),
@@ -293,10 +294,7 @@ def mark_answer(session: Session, *, member: Member, topic_id: int,
                           "answer."))
     if post_id is not None:
         post = session.get(ForumPost, post_id)
-        first_id = session.connection().execute(
-            sa.select(sa.func.min(ForumPost.id)).where(col(ForumPost.topic_id) == topic.id)
-        ).scalar_one()
-        if post is None or post.topic_id != topic.id or post.id == first_id or post.hidden_at:
+        if post is None or post.topic_id != topic.id or post.is_opening or post.hidden_at:
             raise InvalidInput(_("Choose one of this topic's replies as its answer."), field="post")
     topic.answer_post_id = post_id
     topic.answered_by_id = id_of(member.membership) if post_id is not None else None
@@ -328,7 +326,7 @@ def reply(session: Session, *, member: Member, topic_id: int, body: str,
         _require_writer(member)
     if topic.locked_at is not None:
         raise Conflict(_("This topic is locked: it takes no more replies."))
-    _check_text(body)
+    check_text(body)
     now = now or datetime.now(UTC)
     post = ForumPost(topic_id=topic_id, author_id=id_of(member.membership), body=body,
                      body_html=render_user_text(body), created_at=now)
@@ -414,7 +412,7 @@ def edit_post(session: Session, *, member: Member, post_id: int, body: str,
                          "reply to add to it.").format(minutes=EDIT_MINUTES))
     if topic.locked_at is not None:
         raise Conflict(_("This topic is locked: it takes no more replies."))
-    post.body = _check_text(body)
+    post.body = check_text(body)
     post.body_html = render_user_text(body)
     post.edited_at = now
     session.add(post)

@@ -15,9 +15,9 @@ from app.auth.models import Person, User
 from app.cohorts.models import Cohort, CohortGroup, Member, Membership, Role
 from app.db import id_of
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.forum import service as forum_service
 from app.groups import service as groups_service
 from app.i18n import _
-from app.limits import POST_BODY_CHARS
 from app.markdown import render_user_text
 from app.pitches import voting
 from app.pitches.models import Pilot, PilotStatus, PilotUpdate, VotingState
@@ -100,10 +100,7 @@ def approve(session: Session, *, member: Member, key: str, resources: str,
     resources = resources.strip()
     if not resources:
         raise InvalidInput(_("Note what you commit: time, money, people."), field="resources")
-    if len(resources) > POST_BODY_CHARS:
-        raise InvalidInput(_("That text is too long: at most {limit} characters; it has {n}.")
-                           .format(limit=f"{POST_BODY_CHARS:,}", n=f"{len(resources):,}"),
-                           field="resources")
+    forum_service.check_text(resources, field="resources")
     now = now or datetime.now(UTC)
     pilot = Pilot(cohort_id=id_of(member.cohort), group_id=id_of(group), resources=resources,
                   approved_by_id=id_of(member.user), approved_at=now, updated_at=now)
@@ -120,11 +117,7 @@ def post_update(session: Session, *, member: Member, key: str, body: str,
         raise NotFound(_("This idea is not a pilot (yet)."))
     if not view.may_update:
         raise Forbidden(_("Only the group's members post updates on its pilot."))
-    if not body.strip():
-        raise InvalidInput(_("Write something first: the text is empty."), field="body")
-    if len(body) > POST_BODY_CHARS:
-        raise InvalidInput(_("That text is too long: at most {limit} characters; it has {n}.")
-                           .format(limit=f"{POST_BODY_CHARS:,}", n=f"{len(body):,}"), field="body")
+    forum_service.check_text(body)
     if status is not None and status != view.pilot.status and status not in view.next_statuses:
         raise Conflict(_("A pilot moves on from approved to running to done, never back."))
     now = now or datetime.now(UTC)

@@ -42,9 +42,7 @@ def presentation(session: Session, *, member: Member, index: int = 0) -> Present
     """For the cohort's trainers: three queries for the pitches, and the vote's own."""
     voting.require_runner(member)
     vote = voting.voting_view(session, member=member)
-    groups = [g for g in session.exec(select(CohortGroup).where(
-        CohortGroup.cohort_id == member.cohort.id, col(CohortGroup.archived_at).is_(None))
-        .order_by(col(CohortGroup.name), col(CohortGroup.id)))]
+    groups = voting.cohort_groups(session, member)
     later = aliased(PitchVersion)
     newest = (sa.select(sa.func.max(later.number))
               .where(col(later.group_id) == col(PitchVersion.group_id)).scalar_subquery())

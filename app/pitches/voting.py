@@ -104,25 +104,30 @@ def voting_view(session: Session, *, member: Member, now: datetime | None = None
         sa.select(sa.func.count()).select_from(Ballot)
         .join(Membership, col(Membership.id) == col(Ballot.membership_id))
         .where(active, col(Ballot.cohort_id) == member.cohort.id).scalar_subquery())).one()
-    groups = _groups(session, member)
+    groups = cohort_groups(session, member)
     sees = state == VotingState.published or (state == VotingState.counted and member.is_trainer)
+    results = _results(session, member, groups) if sees else None
     mine = _my_choices(session, member, groups) if member.is_participant else None
     return VotingView(
         state=state, closes_at=voting.closes_at if voting and state == VotingState.open else None,
-        eligible=eligible, voted=voted, results=_results(session, member, groups) if sees else None,
+        eligible=eligible, voted=voted, results=results,
         my_choices=mine, choices=[g for g in groups if _may_choose(member, g)],
         max_choices=max_choices,
         may_vote=state == VotingState.open and _is_voter(member),
         moves=[(s, _move_label(s)) for s in VotingState if s in MOVES[state]]
         if member.is_trainer else [],
         winners=list(voting.winners or []) if sees and voting else None,
-        tied=_tied(session, member, groups) if sees and voting and member.is_trainer
+        tied=_top(results) if results is not None and voting and member.is_trainer
         and state == VotingState.counted and not voting.winners else [],
         tie_reason=voting.tie_reason if sees and voting else None)
 
 
-def _tied(session: Session, member: Member, groups: list[CohortGroup]) -> list[str]:
-    results = _results(session, member, groups)
+def _tied(session: Session, member: Member) -> list[str]:
+    return _top(_results(session, member, cohort_groups(session, member)))
+
+
+def _top(results: list[GroupResult]) -> list[str]:
+    """The groups with the most votes (none when nobody voted)."""
     top = max((r.votes for r in results), default=0)
     return [r.key for r in results if r.votes == top] if top else []
 
@@ -182,7 +187,7 @@ def set_state(session: Session, *, member: Member, state: VotingState,
     if state == VotingState.counted and state != voting.state:
         _decide(session, member, voting)
     if state == VotingState.published and state != voting.state and not voting.winners and (
-            _tied(session, member, _groups(session, member))):
+            _tied(session, member)):
         raise Conflict(_("The vote is tied: choose the winner among the tied groups, with your "
                          "reason, before publishing."))
     if state != voting.state:
@@ -195,7 +200,8 @@ def set_state(session: Session, *, member: Member, state: VotingState,
     return voting
 
 
-def _groups(session: Session, member: Member) -> list[CohortGroup]:
+def cohort_groups(session: Session, member: Member) -> list[CohortGroup]:
+    """The cohort's current groups, by name."""
     return list(session.exec(select(CohortGroup).where(
         CohortGroup.cohort_id == member.cohort.id, col(CohortGroup.archived_at).is_(None))
         .order_by(col(CohortGroup.name), col(CohortGroup.id))))
@@ -204,7 +210,7 @@ def _groups(session: Session, member: Member) -> list[CohortGroup]:
 def _decide(session: Session, member: Member, voting: Voting) -> None:
     """On counting: the most votes win; a tie goes to the trainer, or is shared, as the
     programme says, never silently."""
-    tied = _tied(session, member, _groups(session, member))
+    tied = _tied(session, member)
     if len(tied) == 1 or member.program.pitch_tie_break == TieBreak.shared:
         voting.winners = tied
     else:
@@ -220,7 +226,7 @@ def choose_winner(session: Session, *, member: Member, key: str, reason: str,
     voting = _voting(session, member, lock=True)
     if voting.state != VotingState.counted or voting.winners:
         raise Conflict(_("There is no tie to settle now."))
-    tied = _tied(session, member, _groups(session, member))
+    tied = _tied(session, member)
     if key not in tied:
         raise InvalidInput(_("Choose one of the tied groups: {keys}.").format(keys=", ".join(tied)),
                            field="group")
