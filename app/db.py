@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import CheckConstraint, DateTime, MetaData, String, event, text
+from sqlalchemy import CheckConstraint, DateTime, MetaData, String, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import ORMExecuteState
@@ -30,6 +31,7 @@ MIGRATIONS_DIR = ROOT / "migrations"
 # (app.main.ConcurrencyLimit); more would wait for connections while holding threads the
 # others need, and the server would stall.
 POOL_SIZE, POOL_OVERFLOW = 10, 10
+SQLITE_BUSY_TIMEOUT_S = 15  # how long a writer waits for SQLite's write lock
 MAX_CONNECTIONS = POOL_SIZE + POOL_OVERFLOW
 
 # Stable constraint names, so migrations can refer to them on every backend.
@@ -82,14 +84,78 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(
             url,
             echo=echo,
-            connect_args={"check_same_thread": False, "timeout": 15},
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
             **({"poolclass": StaticPool} if in_memory
                else {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}),
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        if not in_memory:
+            WriterQueue(engine)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE,
                          max_overflow=POOL_OVERFLOW)
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_writer_queues: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
+
+
+def writer_queue(engine: Engine) -> WriterQueue | None:
+    """The queue of an SQLite file's writers (None for PostgreSQL and in-memory databases)."""
+    return _writer_queues.get(engine)
+
+
+class WriterQueue:
+    """Writers to one SQLite file take turns here, within this process.
+
+    SQLite lets one connection write at a time. The others wait in its busy handler, which
+    sleeps and retries at growing intervals (up to 100 ms a nap), so in a burst of writes some
+    wait many turns longer than they need to. Queued on a lock instead, the next writer starts
+    the moment the one before it commits or rolls back. Other processes still meet the busy
+    handler, which stays the guarantee; a wait here that runs out goes on to meet it too.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._lock = threading.Lock()
+        self._holder: Any = None  # the DB-API connection whose transaction holds the turn
+        _writer_queues[engine] = self
+        dialect = engine.dialect
+        commit, rollback = dialect.do_commit, dialect.do_rollback
+
+        def do_commit(dbapi_connection: Any) -> None:
+            try:
+                commit(dbapi_connection)
+            finally:
+                self.release(dbapi_connection)
+
+        def do_rollback(dbapi_connection: Any) -> None:
+            try:
+                rollback(dbapi_connection)
+            finally:
+                self.release(dbapi_connection)
+
+        dialect.do_commit = do_commit  # type: ignore[method-assign]
+        dialect.do_rollback = do_rollback  # type: ignore[method-assign]
+        event.listen(engine, "before_cursor_execute", self._before_execute)
+        event.listen(engine.pool, "close", lambda dbapi_connection, _record: self.release(
+            dbapi_connection))
+
+    def _before_execute(self, _conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        writes = statement.lstrip()[:7].upper().startswith(_WRITES)
+        if writes and self._holder is not cursor.connection and self._lock.acquire(
+                timeout=SQLITE_BUSY_TIMEOUT_S):  # no turn in time: SQLite's busy handler decides
+            self._holder = cursor.connection
+
+    @property
+    def held(self) -> bool:
+        return self._lock.locked()
+
+    def release(self, connection: Any) -> None:
+        # the dialect is handed the pool's proxy; the pool's events, the DB-API connection
+        dbapi_connection = getattr(connection, "dbapi_connection", connection)
+        if self._holder is not None and self._holder is dbapi_connection:
+            self._holder = None
+            self._lock.release()
 
 
 def plan_for_actual_values(session: Session) -> None:
@@ -103,7 +169,7 @@ def plan_for_actual_values(session: Session) -> None:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -242,6 +308,15 @@ def insert_or_ignore(session: Session, row: SQLModel) -> bool:
     statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
     result = session.execute(statement)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def insert_new_id(session: Session, table: Table, values: dict[str, Any]) -> int | None:
+    """Insert a row unless a unique constraint already holds one (someone was first): the new
+    row's id, or None. One statement, and no exception to spoil the unit of work."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    new_id = session.execute(statement.returning(table.c.id)).scalar()
+    return None if new_id is None else int(new_id)
 
 
 class StampedRows:

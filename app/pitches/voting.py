@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.cohorts.models import CohortGroup, Member, Membership, Role, require_trainer
-from app.db import id_of, insert_or_ignore
+from app.db import id_of, insert_new_id, insert_or_ignore
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.i18n import _
 from app.pitches.models import Ballot, BallotChoice, Voting, VotingChange, VotingState
@@ -75,15 +75,15 @@ def _voting(session: Session, member: Member, *, lock: bool = False) -> Voting:
     return session.exec(statement.execution_options(populate_existing=True)).one()
 
 
-def _effective(voting: Voting, now: datetime) -> VotingState:
+def _effective(state: VotingState, closes_at: datetime | None, now: datetime) -> VotingState:
     """An open vote past its countdown is closed, whether or not anyone has written it down."""
-    if voting.state == VotingState.open and voting.closes_at is not None and now >= voting.closes_at:
+    if state == VotingState.open and closes_at is not None and now >= closes_at:
         return VotingState.closed
-    return voting.state
+    return state
 
 
 def _close_if_due(session: Session, voting: Voting, now: datetime) -> None:
-    if voting.state == VotingState.open and _effective(voting, now) == VotingState.closed:
+    if _effective(voting.state, voting.closes_at, now) != voting.state:
         session.add(VotingChange(cohort_id=voting.cohort_id, from_state=VotingState.open,
                                  to_state=VotingState.closed, by_user_id=None,
                                  at=voting.closes_at or now))
@@ -96,7 +96,7 @@ def voting_view(session: Session, *, member: Member, now: datetime | None = None
     max_choices = _require_pitch(member)
     now = now or datetime.now(UTC)
     voting = session.exec(select(Voting).where(Voting.cohort_id == member.cohort.id)).first()
-    state = _effective(voting, now) if voting else VotingState.closed
+    state = _effective(voting.state, voting.closes_at, now) if voting else VotingState.closed
     active = sa.and_(col(Membership.cohort_id) == member.cohort.id,
                      col(Membership.role) == Role.participant, col(Membership.is_active).is_(True))
     eligible, voted = session.connection().execute(sa.select(
@@ -242,6 +242,23 @@ def choose_winner(session: Session, *, member: Member, key: str, reason: str,
     return voting
 
 
+def _claim_ballot(session: Session, member: Member, now: datetime) -> int:
+    """The caller's ballot row, cast now, with no choices yet: a new row in one statement, or
+    the one cast before, locked (the same person twice at once goes in turn) and emptied."""
+    table = Ballot.__table__  # type: ignore[attr-defined]
+    values = {"cohort_id": id_of(member.cohort), "membership_id": id_of(member.membership),
+              "cast_at": now}
+    new_id = insert_new_id(session, table, values)
+    if new_id is not None:
+        return new_id
+    statement = (sa.update(table).where(table.c.cohort_id == values["cohort_id"],
+                                        table.c.membership_id == values["membership_id"])
+                 .values(cast_at=now).returning(table.c.id))
+    ballot_id = int(session.execute(statement).scalar_one())
+    session.execute(sa.delete(BallotChoice).where(col(BallotChoice.ballot_id) == ballot_id))
+    return ballot_id
+
+
 def state_label(state: VotingState) -> str:
     return {VotingState.closed: _("closed"), VotingState.open: _("open"),
             VotingState.counted: _("counted"), VotingState.published: _("published")}[state]
@@ -249,17 +266,25 @@ def state_label(state: VotingState) -> str:
 
 def cast_ballot(session: Session, *, member: Member, group_keys: list[str],
                 now: datetime | None = None) -> list[str]:
-    """Record the caller's ballot, replacing the one they cast before; the keys chosen."""
+    """Record the caller's ballot, replacing the one they cast before; the keys chosen.
+
+    The ballot's row is claimed first: on SQLite that write takes the database's write lock, so
+    the vote's state read next cannot change before this commits; on PostgreSQL the state is
+    read FOR SHARE, which lets ballots go in side by side while a trainer's change waits."""
     max_choices = _require_pitch(member)
     if not _is_voter(member):
         raise Forbidden(_("Only this cohort's participants vote."))
     now = now or datetime.now(UTC)
-    voting = _voting(session, member)
-    _close_if_due(session, voting, now)
-    if voting.state != VotingState.open:
-        raise Conflict(_("Voting is not open: the vote is {state}.")
-                       .format(state=state_label(voting.state)))
     keys = list(dict.fromkeys(k for k in group_keys if k))
+    ballot_id = _claim_ballot(session, member, now)
+    statement = select(Voting.state, Voting.closes_at).where(Voting.cohort_id == member.cohort.id)
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(read=True)
+    found = session.execute(statement).first()
+    state = _effective(found.state, found.closes_at, now) if found else VotingState.closed
+    if state != VotingState.open:
+        # a countdown that has run out is written down by the trainer's next change
+        raise Conflict(_("Voting is not open: the vote is {state}.").format(state=state_label(state)))
     if not keys:
         raise InvalidInput(_("Choose at least one group."), field="groups")
     if len(keys) > max_choices:
@@ -273,16 +298,6 @@ def cast_ballot(session: Session, *, member: Member, group_keys: list[str],
                            field="groups")
     if any(not _may_choose(member, groups[k]) for k in keys):
         raise Conflict(_("You cannot vote for your own group."))
-    insert_or_ignore(session, Ballot(cohort_id=id_of(member.cohort),
-                                     membership_id=id_of(member.membership), cast_at=now))
-    statement = select(Ballot).where(Ballot.cohort_id == member.cohort.id,
-                                     Ballot.membership_id == member.membership.id)
-    if session.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update()  # the same person twice at once: in turn
-    ballot = session.exec(statement).one()
-    session.execute(sa.delete(BallotChoice).where(col(BallotChoice.ballot_id) == ballot.id))
-    session.add_all(BallotChoice(ballot_id=id_of(ballot), group_id=id_of(groups[k])) for k in keys)
-    ballot.cast_at = now
-    session.add(ballot)
+    session.add_all(BallotChoice(ballot_id=ballot_id, group_id=id_of(groups[k])) for k in keys)
     session.flush()
     return keys

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.cohorts import service as cohorts_service
-from app.db import make_engine, unit_of_work, upgrade
+from app.db import id_of, make_engine, unit_of_work, upgrade
 from app.errors import Conflict
 from app.groups import service as groups_service
 from app.pitches import voting
@@ -105,8 +105,12 @@ def test_the_countdown_closes_the_vote_by_itself(db: Session) -> None:
     assert voting.voting_view(db, member=member(db, ANNA), now=later).state == VotingState.closed
     with pytest.raises(Conflict, match="not open"):
         voting.cast_ballot(db, member=member(db, BRAM), group_keys=["team-1"], now=later)
+    # the trainer's next change writes the countdown's closing down first, at its time
+    voting.set_state(db, member=member(db, TRAINER), state=VotingState.open, now=later)
     changes = db.exec(select(VotingChange).order_by(VotingChange.id)).scalars().all()  # type: ignore[call-overload]
-    assert [(c.to_state, c.by_user_id) for c in changes][-1] == ("closed", None)  # the countdown
+    assert [(c.to_state, c.by_user_id) for c in changes][-2:] == [
+        ("closed", None), ("open", id_of(member(db, TRAINER).user))]
+    assert changes[-2].at == now + timedelta(minutes=5)
 
 
 def test_the_ballot_page_on_a_phone_sized_form(client: TestClient, db: Session) -> None:
