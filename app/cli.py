@@ -35,7 +35,8 @@ cli = typer.Typer(help="Ting: self-paced '23 Things' learning programmes.", no_a
                   add_completion=False)
 token_cli = typer.Typer(help="Personal access tokens for the JSON API.", no_args_is_help=True)
 db_cli = typer.Typer(help="The database schema.", no_args_is_help=True)
-admin_cli = typer.Typer(help="Site admins: they see every cohort.", no_args_is_help=True)
+admin_cli = typer.Typer(help="Site admins (they see every cohort) and programme authors.",
+                        no_args_is_help=True)
 cli.add_typer(token_cli, name="token")
 cli.add_typer(admin_cli, name="admin")
 cli.add_typer(db_cli, name="db")
@@ -256,6 +257,38 @@ def admin_create(
         _err(exc.detail)
         raise typer.Exit(1) from None
     typer.echo(f"{address} is now a site admin" + (" (added to Ting)." if created else "."))
+
+
+@admin_cli.command("grant-author")
+def admin_grant_author(
+    email: str,
+    name: Annotated[str | None, typer.Option("--name", help="Their name, if Ting does not "
+                                             "know them yet.")] = None,
+) -> None:
+    """Let EMAIL publish programmes and cohorts (from the browser, the API or `ting publish`)."""
+    engine = _ready_engine(get_settings())
+    try:
+        with ting_db.unit_of_work(engine) as session:
+            user, created = auth_service.grant_author(session, email=email, name=name)
+            address = user.email
+    except DomainError as exc:
+        _err(exc.detail)
+        raise typer.Exit(1) from None
+    typer.echo(f"{address} may now publish programmes and cohorts"
+               + (" (added to Ting)." if created else "."))
+
+
+@admin_cli.command("revoke-author")
+def admin_revoke_author(email: str) -> None:
+    """EMAIL publishes no more; what they published stays."""
+    engine = _ready_engine(get_settings())
+    try:
+        with ting_db.unit_of_work(engine) as session:
+            address = auth_service.revoke_author(session, email=email).email
+    except DomainError as exc:
+        _err(exc.detail)
+        raise typer.Exit(1) from None
+    typer.echo(f"{address} no longer publishes programmes and cohorts.")
 
 
 @db_cli.command("upgrade")

@@ -48,6 +48,7 @@ from app.programs.models import Evidence, ThingKind
 from app.progress import api as progress_api
 from app.progress import router as progress_router
 from app.progress.models import Approval, Decision, ThingStatus
+from app.publishing import router as publishing_router
 from app.schemas import problems
 from app.security import GuardedSessionMiddleware, SecurityHeaders
 
@@ -203,7 +204,7 @@ def create_app(
     pages(pitches_router.router)
     for router in (pages_router.router, auth_router.router, cohorts_router.router,
                    account_pages.router, language_pages.router, sign_in_pages.router, outbox_pages.router,
-                   dashboards_router.router):
+                   dashboards_router.router, publishing_router.router):
         pages(router)
     if settings.demo:
         pages(cohorts_router.demo_router)

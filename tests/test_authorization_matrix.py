@@ -126,6 +126,10 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/password/set/{token}"):                           (410, 410, 410, 410, 410, 410),
     ("POST", "/password/set/{token}"):                          (410, 410, 410, 410, 410, 410),
     ("GET", "/outbox"):                                         (200, 200, 200, 200, 200, 200),
+    # site admins name the programme authors (Anna, in the form)
+    ("GET", "/admin/authors"):                                  (303, 403, 403, 403, 403, 200),
+    ("POST", "/admin/authors"):                                 (303, 403, 403, 403, 403, 303),
+    ("POST", "/admin/authors/revoke"):                          (303, 403, 403, 403, 403, 404),
     ("GET", "/c/{cohort}/people"):                              (303, 403, 404, 200, 403, 200),
     ("POST", "/c/{cohort}/invitations"):                        (303, 403, 404, 303, 403, 303),
     ("GET", "/join/{cohort}"):                                  (404, 404, 404, 404, 404, 404),

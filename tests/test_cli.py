@@ -354,6 +354,29 @@ def test_admin_create_refuses_what_is_not_an_email_address(ting: Ting, yaml_set:
     assert "'not an address' is not an e-mail address." in result.stderr
 
 
+def test_admin_grant_author_and_revoke_author(ting: Ting, yaml_set: Path) -> None:
+    assert ting("import", yaml_set).returncode == 0
+    result = ting("admin", "grant-author", "Trainer@Example.org")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "trainer@example.org may now publish programmes and cohorts."
+    added = ting("admin", "grant-author", "new@library.example", "--name", "Nina Nieuw")
+    assert added.stdout.strip().endswith("(added to Ting).")
+
+    def authors() -> list[tuple[str, str]]:
+        with sqlite3.connect(ting.database) as connection:
+            return connection.execute("SELECT email, name FROM users WHERE is_author "
+                                      "ORDER BY email").fetchall()
+
+    assert [email for email, _name in authors()] == ["new@library.example", "trainer@example.org"]
+    assert authors()[0] == ("new@library.example", "Nina Nieuw")
+    assert ting("admin", "revoke-author", "new@library.example").returncode == 0
+    assert [email for email, _name in authors()] == ["trainer@example.org"]
+    again = ting("admin", "revoke-author", "new@library.example")
+    assert again.returncode == 1
+    assert "new@library.example is not a programme author." in again.stderr
+    assert "is not an e-mail address" in ting("admin", "grant-author", "nobody").stderr
+
+
 # -- invite ---------------------------------------------------------------------------------
 
 def test_invite_prints_a_working_link_per_person_and_queues_the_mail(

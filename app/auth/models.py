@@ -23,6 +23,7 @@ class User(SQLModel, table=True):
     email: str = Field(max_length=320, unique=True)  # stored lower-case
     name: str = Field(max_length=200)
     is_admin: bool = False  # sees every cohort and the outbox (`ting admin create`)
+    is_author: bool = False  # publishes programmes and cohorts (`ting admin grant-author`)
     password_hash: str | None = Field(default=None, max_length=200)  # argon2id; none: no password
     last_signed_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # part of what the private feed addresses are signed with: one more ends all of them

@@ -31,20 +31,51 @@ def get_user_by_email(session: Session, *, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalise_email(email))).first()
 
 
+def _person(session: Session, *, email: str, name: str | None) -> tuple[User, bool]:
+    """The person with this address, added to Ting if it does not know them yet; whether they
+    were added."""
+    address = normalise_email(email)
+    if "@" not in address or len(address) > 320 or any(c.isspace() for c in address):
+        raise InvalidInput(_("'{email}' is not an e-mail address.").format(email=email),
+                           field="email")
+    user = get_user_by_email(session, email=address)
+    if user is not None:
+        return user, False
+    user = User(email=address, name=(name or address.split("@")[0]).strip()[:200])
+    session.add(user)
+    return user, True
+
+
 def make_admin(session: Session, *, email: str, name: str | None = None) -> tuple[User, bool]:
     """Make this person a site admin (adding them if Ting does not know them yet); whether
     they were added."""
-    address = normalise_email(email)
-    if "@" not in address or len(address) > 320 or any(c.isspace() for c in address):
-        raise InvalidInput(_("'{email}' is not an e-mail address.").format(email=email))
-    user = get_user_by_email(session, email=address)
-    created = user is None
-    if user is None:
-        user = User(email=address, name=(name or address.split("@")[0]).strip()[:200])
-        session.add(user)
+    user, created = _person(session, email=email, name=name)
     user.is_admin = True
     session.flush()
     return user, created
+
+
+def grant_author(session: Session, *, email: str, name: str | None = None) -> tuple[User, bool]:
+    """Let this person publish programmes and cohorts (adding them if Ting does not know them
+    yet); whether they were added."""
+    user, created = _person(session, email=email, name=name.strip() if name else None)
+    user.is_author = True
+    session.flush()
+    return user, created
+
+
+def revoke_author(session: Session, *, email: str) -> User:
+    """This person publishes no more (what they published stays)."""
+    user = get_user_by_email(session, email=email)
+    if user is None or not user.is_author:
+        raise NotFound(_("{email} is not a programme author.").format(email=normalise_email(email)))
+    user.is_author = False
+    session.flush()
+    return user
+
+
+def authors(session: Session) -> list[User]:
+    return list(session.exec(select(User).where(col(User.is_author)).order_by(col(User.email))))
 
 
 def token_digest(token: str) -> str:

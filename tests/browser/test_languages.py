@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app.auth import service as auth_service
 from app.forum import service as forum_service
 from app.groups import service as groups_service
 from app.i18n import LOCALES, load_translations
@@ -59,6 +60,9 @@ def fill(session) -> None:  # type: ignore[no-untyped-def]
     pitches_service.save_pitch(session, member=member(session, "carla@example.org"),
                                key="team-1", title="A chat button", summary="Patrons write to us.",
                                plan="- Ask IT\n- Try it for a month")
+    # the trainer is a site admin too, who has made Dirk a programme author
+    auth_service.make_admin(session, email="trainer@example.org")
+    auth_service.grant_author(session, email="dirk@example.org")
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +162,8 @@ def _pages(server: str) -> list[tuple[str, str, str]]:
                ("/c/testcohort/groups/team-1/pilot", "a pilot, not yet approved"), ("/pilots", "pilots"),
                ("/c/testcohort/present?slide=2", "the ballot's QR code on the projector"),
                ("/c/testcohort/forum/topics/1", "a topic as its trainer moderates it"),
-               ("/c/testcohort/things/reflect", "a Thing with its forum, as its trainer sees it")]
+               ("/c/testcohort/things/reflect", "a Thing with its forum, as its trainer sees it"),
+               ("/admin/authors", "programme authors, as a site admin names them")]
     anonymous = [("/login", "sign-in"), ("/demo", "demo sign-in"),
                  ("/password/reset", "password reset"), ("/outbox", "mails sent")]
     return ([("", p, w) for p, w in anonymous] + [("Carla", p, w) for p, w in participant]
