@@ -27,6 +27,7 @@ from app.dashboards import reminders
 from app.demo import DemoError, foreign_cohorts, is_empty, load_demo
 from app.errors import DomainError
 from app.progress import router as progress_router
+from app.sync import schema as sync_schema
 from app.sync import service as sync_service
 from app.sync.cohorts import ProgramFacts
 from app.sync.validate import Bundle, LookupProgram, validate_paths
@@ -102,6 +103,20 @@ def validate(paths: Paths) -> None:
         _report(bundle)
         raise typer.Exit(1)
     typer.echo(f"All valid: {len(bundle.programs)} programme(s), {len(bundle.cohorts)} cohort(s).")
+
+
+@cli.command()
+def schema(
+    out: Annotated[Path, typer.Option("--out", help="The folder to write them in.",
+                                      file_okay=False)] = Path("."),
+) -> None:
+    """Write the JSON Schemas of programme and cohort files (program.json, cohort.json), for
+    editors that complete keys and flag typos as one types (a server also serves them at
+    /schema/program.json and /schema/cohort.json)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in sync_schema.schema_files().items():
+        (out / name).write_text(text, encoding="utf-8")
+        typer.echo(out / name)
 
 
 @cli.command("import")

@@ -126,6 +126,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/password/set/{token}"):                           (410, 410, 410, 410, 410, 410),
     ("POST", "/password/set/{token}"):                          (410, 410, 410, 410, 410, 410),
     ("GET", "/outbox"):                                         (200, 200, 200, 200, 200, 200),
+    ("GET", "/schema/program.json"):                            (200, 200, 200, 200, 200, 200),
+    ("GET", "/schema/cohort.json"):                             (200, 200, 200, 200, 200, 200),
     # site admins name the programme authors (Anna, in the form)
     ("GET", "/admin/authors"):                                  (303, 403, 403, 403, 403, 200),
     ("POST", "/admin/authors"):                                 (303, 403, 403, 403, 403, 303),

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from app.sync.schema import schema_files
 from tests.fixtures.builders import PROGRAM, cohort_yaml, today_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -375,6 +376,13 @@ def test_admin_grant_author_and_revoke_author(ting: Ting, yaml_set: Path) -> Non
     assert again.returncode == 1
     assert "new@library.example is not a programme author." in again.stderr
     assert "is not an e-mail address" in ting("admin", "grant-author", "nobody").stderr
+
+
+def test_schema_writes_the_editor_schemas(ting: Ting) -> None:
+    result = ting("schema", "--out", "schemas")
+    assert result.returncode == 0, result.stderr
+    written = {path.name: path.read_text() for path in (ting.folder / "schemas").iterdir()}
+    assert written == schema_files()
 
 
 # -- invite ---------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Publishing from the browser. A site admin names the programme authors here (as
-`ting admin grant-author` does on the server)."""
+`ting admin grant-author` does on the server); editors fetch the files' schemas here."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from app.deps import SessionDep
 from app.errors import Forbidden
 from app.i18n import _
 from app.security import flash
+from app.sync import schema as sync_schema
 from app.templating import render, submit_form
 
 router = APIRouter()
@@ -64,3 +65,19 @@ def revoke_author(
     flash(request, _("{email} no longer publishes; what they published stays.").format(
         email=author.email))
     return RedirectResponse(request.app.url_path_for("authors_page"), status_code=303)
+
+
+def _schema(name: str) -> Response:
+    return Response(sync_schema.schema_files()[name], media_type="application/schema+json",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+# For editors (no sign-in: a schema holds no data). `ting schema` writes the same files.
+@router.get("/schema/program.json")
+def program_schema() -> Response:
+    return _schema("program.json")
+
+
+@router.get("/schema/cohort.json")
+def cohort_schema() -> Response:
+    return _schema("cohort.json")
