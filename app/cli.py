@@ -6,7 +6,7 @@ import os
 import secrets
 import sqlite3
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +29,7 @@ from app.errors import DomainError
 from app.progress import router as progress_router
 from app.sync import schema as sync_schema
 from app.sync import service as sync_service
+from app.sync import skeletons
 from app.sync.cohorts import ProgramFacts
 from app.sync.validate import Bundle, LookupProgram, validate_paths
 
@@ -40,7 +41,10 @@ admin_cli = typer.Typer(help="Site admins (they see every cohort) and programme 
                         no_args_is_help=True)
 cli.add_typer(token_cli, name="token")
 cli.add_typer(admin_cli, name="admin")
+new_cli = typer.Typer(help="Start a programme or cohort file from a commented skeleton.",
+                      no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+cli.add_typer(new_cli, name="new")
 
 Paths = Annotated[list[Path], typer.Argument(help="YAML files, or folders to search for them.")]
 
@@ -117,6 +121,54 @@ def schema(
     for name, text in sync_schema.schema_files().items():
         (out / name).write_text(text, encoding="utf-8")
         typer.echo(out / name)
+
+
+Server = Annotated[str | None, typer.Option(
+    "--server", help="The Ting server whose schema the file names (default: TING_BASE_URL).")]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")]
+
+
+def _write_new(path: Path, text: str, force: bool) -> None:
+    if path.exists() and not force:
+        _err(f"{path} exists already; choose another name with --out, or --force to overwrite it.")
+        raise typer.Exit(1)
+    path.write_text(text, encoding="utf-8")
+    typer.echo(f"Wrote {path}: edit it, then 'ting validate {path}'.")
+
+
+@new_cli.command("programme")
+def new_programme(
+    key: Annotated[str, typer.Argument(help="The programme's id: lower-case letters, digits, hyphens.")],
+    out: Annotated[Path | None, typer.Option("--out", help="The file (default: ID.yaml).")] = None,
+    server: Server = None, force: Force = False,
+) -> None:
+    """Write a commented programme with one Thing of each kind, valid as it stands."""
+    try:
+        text = skeletons.program_skeleton(key, base_url=server or get_settings().base_url)
+    except ValueError as exc:
+        _err(str(exc))
+        raise typer.Exit(1) from None
+    _write_new(out or Path(f"{key}.yaml"), text, force)
+
+
+new_cli.command("program", hidden=True)(new_programme)
+
+
+@new_cli.command("cohort")
+def new_cohort(
+    key: Annotated[str, typer.Argument(help="The cohort's id: lower-case letters, digits, hyphens.")],
+    program: Annotated[str, typer.Option("--program", help="The id of the programme it runs.")],
+    out: Annotated[Path | None, typer.Option("--out", help="The file (default: ID.yaml).")] = None,
+    server: Server = None, force: Force = False,
+) -> None:
+    """Write a commented cohort of a programme, starting next Monday, valid as it stands."""
+    try:
+        text = skeletons.cohort_skeleton(key, program=program, today=date.today(),
+                                         base_url=server or get_settings().base_url)
+    except ValueError as exc:
+        _err(str(exc))
+        raise typer.Exit(1) from None
+    _write_new(out or Path(f"{key}.yaml"), text, force)
 
 
 @cli.command("import")

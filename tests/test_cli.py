@@ -385,6 +385,25 @@ def test_schema_writes_the_editor_schemas(ting: Ting) -> None:
     assert written == schema_files()
 
 
+def test_new_writes_skeletons_that_validate_and_never_overwrites_unasked(ting: Ting) -> None:
+    made = ting("new", "programme", "my-programme", "--server", "https://ting.example.org")
+    assert made.returncode == 0, made.stderr
+    assert ting("new", "cohort", "spring", "--program", "my-programme").returncode == 0
+    programme = ting.folder / "my-programme.yaml"
+    assert "$schema=https://ting.example.org/schema/program.json" in programme.read_text()
+    assert ting("validate", programme, ting.folder / "spring.yaml").returncode == 0
+
+    programme.write_text("my own work")
+    again = ting("new", "programme", "my-programme")
+    assert again.returncode == 1
+    assert "my-programme.yaml exists already" in again.stderr
+    assert programme.read_text() == "my own work"
+    assert ting("new", "programme", "my-programme", "--force").returncode == 0
+    assert programme.read_text().startswith("# yaml-language-server")
+    refused = ting("new", "cohort", "Spring Cohort", "--program", "my-programme")
+    assert refused.returncode == 1 and "'Spring Cohort' is not an id" in refused.stderr
+
+
 # -- invite ---------------------------------------------------------------------------------
 
 def test_invite_prints_a_working_link_per_person_and_queues_the_mail(
