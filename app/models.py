@@ -24,6 +24,7 @@ from app.pitches.models import (
 from app.posts.models import Comment, Post
 from app.programs.models import Program, Theme, Thing
 from app.progress.models import ApprovalDecision, Completion
+from app.publishing.models import Revision
 
 __all__ = [
     "AccountLink",
@@ -50,6 +51,7 @@ __all__ = [
     "Post",
     "Program",
     "ReminderSent",
+    "Revision",
     "SignInFailure",
     "Theme",
     "Thing",

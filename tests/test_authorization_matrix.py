@@ -128,6 +128,10 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/outbox"):                                         (200, 200, 200, 200, 200, 200),
     ("GET", "/schema/program.json"):                            (200, 200, 200, 200, 200, 200),
     ("GET", "/schema/cohort.json"):                             (200, 200, 200, 200, 200, 200),
+    # authors publish; so do a cohort's trainers, their cohort's file (none given here: 422)
+    ("GET", "/publish"):                                        (303, 403, 403, 200, 403, 403),
+    ("POST", "/publish/review"):                                (303, 403, 403, 422, 403, 403),
+    ("POST", "/publish"):                                       (303, 403, 403, 422, 403, 403),
     # site admins name the programme authors (Anna, in the form)
     ("GET", "/admin/authors"):                                  (303, 403, 403, 403, 403, 200),
     ("POST", "/admin/authors"):                                 (303, 403, 403, 403, 403, 303),

@@ -1,11 +1,13 @@
-"""Publishing from the browser. A site admin names the programme authors here (as
-`ting admin grant-author` does on the server); editors fetch the files' schemas here."""
+"""Publishing from the browser: authors (and a cohort's trainers, for its file) upload or paste
+YAML, read every problem at its line or the changes it would make, and publish exactly those.
+A site admin names the authors here (as `ting admin grant-author` does on the server); editors
+fetch the files' schemas here."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from app.auth import service as auth_service
@@ -13,7 +15,10 @@ from app.auth.deps import CurrentUser
 from app.auth.models import User
 from app.deps import SessionDep
 from app.errors import Forbidden
-from app.i18n import _
+from app.i18n import _, ngettext
+from app.limits import ROSTER_CSV_BYTES
+from app.publishing import service as publishing
+from app.publishing.service import Review, Upload
 from app.security import flash
 from app.sync import schema as sync_schema
 from app.templating import render, submit_form
@@ -81,3 +86,56 @@ def program_schema() -> Response:
 @router.get("/schema/cohort.json")
 def cohort_schema() -> Response:
     return _schema("cohort.json")
+
+
+def _publish_page(request: Request, user: User, *, review: Review | None = None,
+                  pasted: str = "", pasted_name: str = "", status_code: int = 200,
+                  changed: bool = False) -> Response:
+    return render(request, "publishing/publish.html", {
+        "user": user, "review": review, "pasted": pasted, "pasted_name": pasted_name or "pasted.yaml",
+        "changed": changed,
+    }, status_code=status_code)
+
+
+@router.get("/publish")
+def publish_page(request: Request, user: CurrentUser, db: SessionDep) -> Response:
+    publishing.require_publisher(db, user=user)
+    return _publish_page(request, user)
+
+
+@router.post("/publish/review")
+def review_files(
+    request: Request, user: CurrentUser, db: SessionDep,
+    files: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI copies defaults)
+    pasted: Annotated[str, Form()] = "", pasted_name: Annotated[str, Form()] = "",
+) -> Response:
+    """Validate what was uploaded or pasted; show every problem at its line, or the changes."""
+    publishing.require_publisher(db, user=user)
+    uploads = [Upload.from_bytes(f.filename or "", f.file.read(ROSTER_CSV_BYTES + 1))
+               for f in files if f.filename]
+    if pasted.strip():
+        uploads.append(Upload.of(pasted_name.strip() or "pasted.yaml", pasted))
+    review = publishing.review(db, user=user, uploads=uploads)
+    return _publish_page(request, user, review=review, pasted=pasted, pasted_name=pasted_name,
+                         status_code=200 if review.ok else 422)
+
+
+@router.post("/publish")
+def publish_files(
+    request: Request, user: CurrentUser, db: SessionDep,
+    names: Annotated[list[str], Form()] = [],  # noqa: B006
+    texts: Annotated[list[str], Form()] = [],  # noqa: B006
+    fingerprint: Annotated[str, Form()] = "",
+) -> Response:
+    """Apply the reviewed files, if they still make the diff that was shown."""
+    publishing.require_publisher(db, user=user)
+    uploads = [Upload.of(name, text) for name, text in zip(names, texts, strict=False)]
+    review, revision = publishing.publish(db, user=user, uploads=uploads, fingerprint=fingerprint)
+    if revision is None:
+        # problems, nothing to change, or a diff that changed since it was shown: show it as it is
+        changed = review.ok and bool(review.changes)
+        return _publish_page(request, user, review=review, changed=changed,
+                             status_code=409 if changed else (200 if review.ok else 422))
+    count = len(review.changes)
+    flash(request, ngettext("Published: {n} change.", "Published: {n} changes.", count).format(n=count))
+    return RedirectResponse(request.app.url_path_for("publish_page"), status_code=303)

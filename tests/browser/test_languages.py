@@ -163,7 +163,8 @@ def _pages(server: str) -> list[tuple[str, str, str]]:
                ("/c/testcohort/present?slide=2", "the ballot's QR code on the projector"),
                ("/c/testcohort/forum/topics/1", "a topic as its trainer moderates it"),
                ("/c/testcohort/things/reflect", "a Thing with its forum, as its trainer sees it"),
-               ("/admin/authors", "programme authors, as a site admin names them")]
+               ("/admin/authors", "programme authors, as a site admin names them"),
+               ("/publish", "publishing a cohort's file")]
     anonymous = [("/login", "sign-in"), ("/demo", "demo sign-in"),
                  ("/password/reset", "password reset"), ("/outbox", "mails sent")]
     return ([("", p, w) for p, w in anonymous] + [("Carla", p, w) for p, w in participant]

@@ -1,0 +1,215 @@
+"""Publishing programmes and cohorts without a shell: the files are validated exactly as
+`ting validate` does, the changes shown as a dry run, and only that reviewed diff applied.
+
+The dry run writes inside a savepoint and rolls it back, so what is shown is what the import
+would do to the database as it is. Publishing runs the dry run again and compares: if anything
+changed meanwhile, nothing is applied and the new diff is shown instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from sqlmodel import Session, col, select
+
+from app import limits
+from app.auth.models import User
+from app.cohorts.models import Cohort, Membership, Role
+from app.db import id_of
+from app.errors import Forbidden
+from app.i18n import _
+from app.publishing.models import Revision
+from app.sync import service as sync_service
+from app.sync.reader import Problem
+from app.sync.validate import YAML_SUFFIXES, Bundle, validate_texts
+
+MAX_FILES = 20
+CSV_SUFFIX = ".csv"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,99}")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file as given: uploaded, pasted, or carried from the review to the publish button.
+    Line breaks are kept as \\n: a browser sends a form's text back with \\r\\n."""
+
+    name: str
+    text: str
+    unreadable: str | None = None  # why the bytes could not be read as text
+
+    @classmethod
+    def of(cls, name: str, text: str) -> Upload:
+        return cls(PurePath(name.replace("\\", "/")).name.strip(),
+                   text.replace("\r\n", "\n").replace("\r", "\n"))
+
+    @classmethod
+    def from_bytes(cls, name: str, data: bytes) -> Upload:
+        try:
+            return cls.of(name, data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            return cls(cls.of(name, "").name, "", _("Not UTF-8 text: save the file as UTF-8."))
+
+
+@dataclass(frozen=True)
+class QuotedProblem:
+    """A problem with the lines it is about, quoted, and where in the last one it starts."""
+
+    problem: Problem
+    lines: list[tuple[int, str]]  # (line number, text): the line before, for context, and it
+    caret: int  # the column marked (from 1), 0 for none
+
+    def __str__(self) -> str:
+        return str(self.problem)
+
+
+@dataclass
+class Review:
+    uploads: list[Upload]
+    problems: list[QuotedProblem] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    programs: list[str] = field(default_factory=list)
+    cohorts: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def fingerprint(self) -> str:
+        """Names the files and the diff they make: the publish button applies this or nothing."""
+        payload = json.dumps([[u.name, u.text] for u in self.uploads] + [self.changes])
+        return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def may_publish_somewhere(session: Session, *, user: User) -> bool:
+    """Authors publish anything; a cohort's trainers publish that cohort's file again."""
+    return user.is_author or bool(_trained_cohorts(session, user=user))
+
+
+def require_publisher(session: Session, *, user: User) -> None:
+    if not may_publish_somewhere(session, user=user):
+        raise Forbidden(_("Only programme authors and cohorts' trainers publish; a site admin "
+                          "makes people authors."))
+
+
+def review(session: Session, *, user: User, uploads: list[Upload]) -> Review:
+    """Validate the files and, when they are valid and the caller may publish them, the
+    changes they would make (a dry run: nothing stays written)."""
+    outcome = Review(uploads=uploads)
+    problems = _problems_of_names(uploads)
+    if problems:
+        outcome.problems = _quoted(problems, uploads)
+        return outcome
+    bundle = _validate(session, uploads)
+    if not bundle.ok:
+        outcome.problems = _quoted(bundle.problems, uploads)
+        return outcome
+    outcome.programs = [p.key for p in bundle.programs]
+    outcome.cohorts = [c.key for c in bundle.cohorts]
+    refused = _refusals(session, user=user, bundle=bundle)
+    if refused:
+        outcome.problems = _quoted(refused, uploads)
+        return outcome
+    nested = session.begin_nested()
+    try:
+        outcome.changes = sync_service.summarise(sync_service.apply_bundle(session, bundle=bundle))
+    finally:
+        nested.rollback()
+    return outcome
+
+
+def publish(session: Session, *, user: User, uploads: list[Upload],
+            fingerprint: str) -> tuple[Review, Revision | None]:
+    """Apply the reviewed files, if they still make the diff that was reviewed; the review as
+    it stands now, and the revision kept (None when nothing was applied)."""
+    outcome = review(session, user=user, uploads=uploads)
+    if not outcome.ok or outcome.fingerprint != fingerprint or not outcome.changes:
+        return outcome, None
+    bundle = _validate(session, uploads)
+    sync_service.apply_bundle(session, bundle=bundle)
+    revision = Revision(published_by_id=id_of(user), files=[{"name": u.name, "text": u.text}
+                                                            for u in uploads],
+                        changes=outcome.changes, programs=outcome.programs, cohorts=outcome.cohorts)
+    session.add(revision)
+    session.flush()
+    return outcome, revision
+
+
+def _validate(session: Session, uploads: list[Upload]) -> Bundle:
+    """As `ting validate` does, with the files side by side in a folder of their own (a roster
+    CSV is read next to its cohort), each named as it was given."""
+    with tempfile.TemporaryDirectory(prefix="ting-publish-") as folder:
+        sources = []
+        for upload in uploads:
+            path = Path(folder) / upload.name
+            path.write_text(upload.text, encoding="utf-8", errors="surrogatepass")
+            if path.suffix.lower() in YAML_SUFFIXES:
+                sources.append((path, upload.name, upload.text))
+        return validate_texts(sources, lookup=lambda key: sync_service.program_facts(session, key))
+
+
+def _problems_of_names(uploads: list[Upload]) -> list[Problem]:
+    problems: list[Problem] = []
+    if not uploads:
+        problems.append(Problem(_("(no file)"), 0, 0, _("Choose a YAML file, or paste YAML.")))
+    if len(uploads) > MAX_FILES:
+        problems.append(Problem(_("(files)"), 0, 0, _("At most {n} files at once.").format(
+            n=MAX_FILES)))
+    seen: set[str] = set()
+    for upload in uploads:
+        suffix = PurePath(upload.name).suffix.lower()
+        if not _NAME.fullmatch(upload.name) or suffix not in (*YAML_SUFFIXES, CSV_SUFFIX):
+            problems.append(Problem(upload.name or _("(no name)"), 0, 0, _(
+                "Expected a file name ending in .yaml, .yml or .csv, of letters, digits, dots, "
+                "hyphens and spaces.")))
+        elif upload.name.lower() in seen:
+            problems.append(Problem(upload.name, 0, 0, _("Two files have this name.")))
+        seen.add(upload.name.lower())
+        if upload.unreadable:
+            problems.append(Problem(upload.name, 0, 0, upload.unreadable))
+        most = limits.ROSTER_CSV_BYTES if suffix == CSV_SUFFIX else limits.YAML_FILE_BYTES
+        if len(upload.text.encode("utf-8", "surrogatepass")) > most:
+            problems.append(Problem(upload.name, 0, 0, _("Too large: at most {mb:g} MB.").format(
+                mb=most / 1_000_000)))
+    return problems
+
+
+def _trained_cohorts(session: Session, *, user: User) -> set[str]:
+    statement = (select(Cohort.key).join(Membership, col(Membership.cohort_id) == col(Cohort.id))
+                 .where(Membership.user_id == user.id, Membership.role == Role.trainer,
+                        col(Membership.is_active)))
+    return set(session.exec(statement))
+
+
+def _refusals(session: Session, *, user: User, bundle: Bundle) -> list[Problem]:
+    """Who may publish what: authors everything; trainers their own cohorts' files, once the
+    cohort exists (a new cohort, or any programme, needs an author)."""
+    if user.is_author:
+        return []
+    trained = _trained_cohorts(session, user=user)
+    refused = [Problem(p.file, p.position.line, p.position.col,
+                       _("Only programme authors publish programmes.")) for p in bundle.programs]
+    refused += [Problem(c.file, c.position.line, c.position.col,
+                        _("You may publish only the files of cohorts you train; a programme "
+                          "author publishes this one.")) for c in bundle.cohorts
+                if c.key not in trained]
+    return refused
+
+
+def _quoted(problems: list[Problem], uploads: list[Upload]) -> list[QuotedProblem]:
+    texts = {u.name: u.text.splitlines() for u in uploads}
+    quoted = []
+    for problem in sorted(problems):
+        lines = texts.get(problem.file, [])
+        if 1 <= problem.line <= len(lines):
+            first = max(1, problem.line - 1)
+            shown = [(n, lines[n - 1]) for n in range(first, problem.line + 1)]
+            quoted.append(QuotedProblem(problem, shown, max(problem.col, 0)))
+        else:
+            quoted.append(QuotedProblem(problem, [], 0))
+    return quoted
