@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import sqlite3
 import sys
@@ -10,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 import uvicorn
 from alembic.script import ScriptDirectory
@@ -31,7 +33,7 @@ from app.sync import schema as sync_schema
 from app.sync import service as sync_service
 from app.sync import skeletons
 from app.sync.cohorts import ProgramFacts
-from app.sync.validate import Bundle, LookupProgram, validate_paths
+from app.sync.validate import Bundle, LookupProgram, expand_paths, validate_paths
 
 cli = typer.Typer(help="Ting: self-paced '23 Things' learning programmes.", no_args_is_help=True,
                   add_completion=False)
@@ -196,6 +198,74 @@ def import_(
         typer.echo(f"Dry run: {len(changes)} change(s) shown, nothing was written.")
     else:
         typer.echo(f"Imported: {len(changes)} change(s).")
+
+
+_ROSTER = re.compile(r"""^\s*participants_csv:\s*["']?([^"'#\n]+?)["']?\s*(?:#.*)?$""", re.M)
+
+
+def _publication_files(paths: list[Path]) -> list[tuple[str, Path]]:
+    """The YAML files to send, with any roster CSV a cohort names, each named as `ting validate`
+    would show it (relative to here, or else to the files' common folder)."""
+    files, problems = expand_paths(paths)
+    if problems:
+        for problem in problems:
+            _err(str(problem))
+        raise typer.Exit(1)
+    found = list(files)
+    for path in files:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        found += [path.parent / m.strip() for m in _ROSTER.findall(text)
+                  if (path.parent / m.strip()).is_file()]
+    found = list(dict.fromkeys(p.resolve() for p in found))
+    here = Path.cwd().resolve()
+    base = here if all(p.is_relative_to(here) for p in found) else Path(
+        os.path.commonpath([p.parent for p in found]))
+    return [(p.relative_to(base).as_posix(), p) for p in found]
+
+
+@cli.command()
+def publish(
+    paths: Paths,
+    server: Annotated[str, typer.Option("--server", envvar="TING_SERVER",
+                                        help="The Ting server, e.g. https://ting.example.org.")],
+    token: Annotated[str, typer.Option("--token", envvar="TING_TOKEN", help="Your personal "
+                                       "access token (from your account page on the server).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; publish "
+                                          "nothing.")] = False,
+) -> None:
+    """Publish programme and cohort files to a Ting server from your own computer: the same
+    problems and changes as 'ting import' prints, checked and applied by the server."""
+    files = _publication_files(paths)
+    body = {"files": [{"name": name, "text": path.read_text(encoding="utf-8-sig")}
+                      for name, path in files], "dry_run": dry_run}
+    try:
+        response = httpx.post(server.rstrip("/") + "/api/v1/publications", json=body, timeout=120,
+                              headers={"Authorization": f"Bearer {token}"})
+        answer = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        _err(f"Could not reach a Ting server at {server}: {exc}")
+        raise typer.Exit(1) from None
+    if response.status_code in (403, 409) and answer.get("problems"):
+        for problem in answer["problems"]:
+            _err(problem["text"])
+        count, names = len(answer["problems"]), len({p["file"] for p in answer["problems"]})
+        _err(f"{count} problem(s) in {names} file(s); nothing was imported.")
+        raise typer.Exit(1)
+    if response.status_code >= 400:
+        _err(str(answer.get("detail", response.text)))
+        for line in answer.get("changes", []):
+            _err(line)
+        raise typer.Exit(1)
+    changes = answer["changes"]
+    if not changes:
+        typer.echo("No changes: the database already matches these files.")
+        return
+    for line in changes:
+        typer.echo(line)
+    if dry_run:
+        typer.echo(f"Dry run: {answer['count']} change(s) shown, nothing was written.")
+    else:
+        typer.echo(f"Imported: {answer['count']} change(s).")
 
 
 @cli.command()

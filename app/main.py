@@ -48,6 +48,7 @@ from app.programs.models import Evidence, ThingKind
 from app.progress import api as progress_api
 from app.progress import router as progress_router
 from app.progress.models import Approval, Decision, ThingStatus
+from app.publishing import api as publishing_api
 from app.publishing import router as publishing_router
 from app.schemas import problems
 from app.security import GuardedSessionMiddleware, SecurityHeaders
@@ -201,6 +202,7 @@ def create_app(
     api(groups_api.router)
     pages(groups_router.router)
     api(pitches_api.router)
+    api(publishing_api.router)
     pages(pitches_router.router)
     for router in (pages_router.router, auth_router.router, cohorts_router.router,
                    account_pages.router, language_pages.router, sign_in_pages.router, outbox_pages.router,

@@ -132,6 +132,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/publish"):                                        (303, 403, 403, 200, 403, 403),
     ("POST", "/publish/review"):                                (303, 403, 403, 422, 403, 403),
     ("POST", "/publish"):                                       (303, 403, 403, 422, 403, 403),
+    ("POST", "/api/v1/publications"):                           (401, 403, 403, 409, 403, 403),
     # site admins name the programme authors (Anna, in the form)
     ("GET", "/admin/authors"):                                  (303, 403, 403, 403, 403, 200),
     ("POST", "/admin/authors"):                                 (303, 403, 403, 403, 403, 303),
@@ -205,7 +206,8 @@ ENOUGH_WORDS = "one two three four five six"
 FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS, "decision": "approve",
         "title": "t", "body": ENOUGH_WORDS, "language": "da", "category": "General",
         "action": "pin", "summary": "s", "plan": ENOUGH_WORDS, "state": "open"}
-JSON_BODIES = {"/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"body": ENOUGH_WORDS},
+JSON_BODIES = {"/publications": {"files": [{"name": "x.yaml", "text": "kind: program"}]},
+               "/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"body": ENOUGH_WORDS},
                "/completion": {}, "{completion_id}": {"decision": "approve"},
                "/questions": {"body": ENOUGH_WORDS}, "/comments": {"body": ENOUGH_WORDS},
                "/posts/{post_id}": {"title": "t"},

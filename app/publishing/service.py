@@ -30,7 +30,7 @@ from app.sync.validate import YAML_SUFFIXES, Bundle, validate_texts
 
 MAX_FILES = 20
 CSV_SUFFIX = ".csv"
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,99}")
+_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._ -]{0,99}")
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ class Upload:
 
     @classmethod
     def of(cls, name: str, text: str) -> Upload:
-        return cls(PurePath(name.replace("\\", "/")).name.strip(),
-                   text.replace("\r\n", "\n").replace("\r", "\n"))
+        parts = [p.strip() for p in name.replace("\\", "/").split("/") if p.strip() not in ("", ".")]
+        return cls("/".join(parts), text.replace("\r\n", "\n").replace("\r", "\n"))
 
     @classmethod
     def from_bytes(cls, name: str, data: bytes) -> Upload:
@@ -74,6 +74,8 @@ class Review:
     changes: list[str] = field(default_factory=list)
     programs: list[str] = field(default_factory=list)
     cohorts: list[str] = field(default_factory=list)
+    forbidden: bool = False  # the problems are files the caller may not publish
+    count: int = 0  # changes in all (`changes` counts long runs of one kind in a line)
 
     @property
     def ok(self) -> bool:
@@ -113,22 +115,25 @@ def review(session: Session, *, user: User, uploads: list[Upload]) -> Review:
     outcome.cohorts = [c.key for c in bundle.cohorts]
     refused = _refusals(session, user=user, bundle=bundle)
     if refused:
-        outcome.problems = _quoted(refused, uploads)
+        outcome.problems, outcome.forbidden = _quoted(refused, uploads), True
         return outcome
     nested = session.begin_nested()
     try:
-        outcome.changes = sync_service.summarise(sync_service.apply_bundle(session, bundle=bundle))
+        applied = sync_service.apply_bundle(session, bundle=bundle)
+        outcome.changes, outcome.count = sync_service.summarise(applied), len(applied)
     finally:
         nested.rollback()
     return outcome
 
 
 def publish(session: Session, *, user: User, uploads: list[Upload],
-            fingerprint: str) -> tuple[Review, Revision | None]:
-    """Apply the reviewed files, if they still make the diff that was reviewed; the review as
-    it stands now, and the revision kept (None when nothing was applied)."""
+            fingerprint: str | None) -> tuple[Review, Revision | None]:
+    """Apply the reviewed files, if they still make the diff that was reviewed (any diff, when
+    no fingerprint is given); the review as it stands now, and the revision kept (None when
+    nothing was applied)."""
     outcome = review(session, user=user, uploads=uploads)
-    if not outcome.ok or outcome.fingerprint != fingerprint or not outcome.changes:
+    stale = fingerprint is not None and outcome.fingerprint != fingerprint
+    if not outcome.ok or stale or not outcome.changes:
         return outcome, None
     bundle = _validate(session, uploads)
     sync_service.apply_bundle(session, bundle=bundle)
@@ -147,6 +152,7 @@ def _validate(session: Session, uploads: list[Upload]) -> Bundle:
         sources = []
         for upload in uploads:
             path = Path(folder) / upload.name
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(upload.text, encoding="utf-8", errors="surrogatepass")
             if path.suffix.lower() in YAML_SUFFIXES:
                 sources.append((path, upload.name, upload.text))
@@ -163,7 +169,9 @@ def _problems_of_names(uploads: list[Upload]) -> list[Problem]:
     seen: set[str] = set()
     for upload in uploads:
         suffix = PurePath(upload.name).suffix.lower()
-        if not _NAME.fullmatch(upload.name) or suffix not in (*YAML_SUFFIXES, CSV_SUFFIX):
+        segments = upload.name.split("/")
+        if (len(segments) > 5 or not all(_SEGMENT.fullmatch(p) for p in segments)
+                or suffix not in (*YAML_SUFFIXES, CSV_SUFFIX)):
             problems.append(Problem(upload.name or _("(no name)"), 0, 0, _(
                 "Expected a file name ending in .yaml, .yml or .csv, of letters, digits, dots, "
                 "hyphens and spaces.")))
