@@ -7,6 +7,7 @@ import re
 import secrets
 import sqlite3
 import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +23,7 @@ from sqlmodel import Session
 from app import db as ting_db
 from app.auth import router as auth_router
 from app.auth import service as auth_service
+from app.auth.models import User
 from app.cohorts import invitations
 from app.cohorts import service as cohorts_service
 from app.config import ConfigurationError, Settings, get_settings
@@ -378,41 +380,34 @@ def remind(
         _err("Nobody is behind: no reminders.")
 
 
-@admin_cli.command("create")
-def admin_create(
-    email: str,
-    name: Annotated[str | None, typer.Option("--name", help="Their name, if Ting does not "
-                                             "know them yet.")] = None,
-) -> None:
-    """Make EMAIL a site admin, who sees every cohort (and signs in like anyone else)."""
+NewName = Annotated[str | None, typer.Option("--name", help="Their name, if Ting does not "
+                                            "know them yet.")]
+
+
+def _grant(grant: Callable[..., tuple[User, bool]], email: str, name: str | None,
+           granted: str) -> None:
+    """Give a person a right through its service (adding them if Ting does not know them)."""
     engine = _ready_engine(get_settings())
     try:
         with ting_db.unit_of_work(engine) as session:
-            user, created = auth_service.make_admin(session, email=email, name=name)
+            user, created = grant(session, email=email, name=name)
             address = user.email
     except DomainError as exc:
         _err(exc.detail)
         raise typer.Exit(1) from None
-    typer.echo(f"{address} is now a site admin" + (" (added to Ting)." if created else "."))
+    typer.echo(f"{address} {granted}" + (" (added to Ting)." if created else "."))
+
+
+@admin_cli.command("create")
+def admin_create(email: str, name: NewName = None) -> None:
+    """Make EMAIL a site admin, who sees every cohort (and signs in like anyone else)."""
+    _grant(auth_service.make_admin, email, name, "is now a site admin")
 
 
 @admin_cli.command("grant-author")
-def admin_grant_author(
-    email: str,
-    name: Annotated[str | None, typer.Option("--name", help="Their name, if Ting does not "
-                                             "know them yet.")] = None,
-) -> None:
+def admin_grant_author(email: str, name: NewName = None) -> None:
     """Let EMAIL publish programmes and cohorts (from the browser, the API or `ting publish`)."""
-    engine = _ready_engine(get_settings())
-    try:
-        with ting_db.unit_of_work(engine) as session:
-            user, created = auth_service.grant_author(session, email=email, name=name)
-            address = user.email
-    except DomainError as exc:
-        _err(exc.detail)
-        raise typer.Exit(1) from None
-    typer.echo(f"{address} may now publish programmes and cohorts"
-               + (" (added to Ting)." if created else "."))
+    _grant(auth_service.grant_author, email, name, "may now publish programmes and cohorts")
 
 
 @admin_cli.command("revoke-author")

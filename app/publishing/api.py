@@ -62,7 +62,7 @@ def publish_publication(body: PublicationIn, user: CurrentUser, db: SessionDep) 
                           "%(num)d problems: nothing was published.", count) % {"num": count}
         return JSONResponse(status_code=403 if review.forbidden else 409,
                             content={"detail": detail, "problems": _problems(review)})
-    if not body.dry_run and revision is None and review.changes:
+    if review.stale:
         return JSONResponse(status_code=409, content=PublicationConflict(
             detail=_("The database changed since the dry run: nothing was published. These are "
                      "the changes now."), changes=review.changes,

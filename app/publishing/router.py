@@ -89,11 +89,9 @@ def cohort_schema() -> Response:
 
 
 def _publish_page(request: Request, user: User, *, review: Review | None = None,
-                  pasted: str = "", pasted_name: str = "", status_code: int = 200,
-                  changed: bool = False) -> Response:
+                  pasted: str = "", pasted_name: str = "", status_code: int = 200) -> Response:
     return render(request, "publishing/publish.html", {
         "user": user, "review": review, "pasted": pasted, "pasted_name": pasted_name or "pasted.yaml",
-        "changed": changed,
     }, status_code=status_code)
 
 
@@ -133,9 +131,8 @@ def publish_files(
     review, revision = publishing.publish(db, user=user, uploads=uploads, fingerprint=fingerprint)
     if revision is None:
         # problems, nothing to change, or a diff that changed since it was shown: show it as it is
-        changed = review.ok and bool(review.changes)
-        return _publish_page(request, user, review=review, changed=changed,
-                             status_code=409 if changed else (200 if review.ok else 422))
+        return _publish_page(request, user, review=review,
+                             status_code=409 if review.stale else (200 if review.ok else 422))
     count = len(review.changes)
     flash(request, ngettext("Published: {n} change.", "Published: {n} changes.", count).format(n=count))
     return RedirectResponse(request.app.url_path_for("publish_page"), status_code=303)

@@ -76,6 +76,7 @@ class Review:
     cohorts: list[str] = field(default_factory=list)
     forbidden: bool = False  # the problems are files the caller may not publish
     count: int = 0  # changes in all (`changes` counts long runs of one kind in a line)
+    stale: bool = False  # valid, but no longer the diff that was reviewed: nothing was applied
 
     @property
     def ok(self) -> bool:
@@ -102,28 +103,33 @@ def require_publisher(session: Session, *, user: User) -> None:
 def review(session: Session, *, user: User, uploads: list[Upload]) -> Review:
     """Validate the files and, when they are valid and the caller may publish them, the
     changes they would make (a dry run: nothing stays written)."""
+    return _review(session, user=user, uploads=uploads)[0]
+
+
+def _review(session: Session, *, user: User, uploads: list[Upload]) -> tuple[Review, Bundle | None]:
+    """The review, and the validated files when they may be published."""
     outcome = Review(uploads=uploads)
     problems = _problems_of_names(uploads)
     if problems:
         outcome.problems = _quoted(problems, uploads)
-        return outcome
+        return outcome, None
     bundle = _validate(session, uploads)
     if not bundle.ok:
         outcome.problems = _quoted(bundle.problems, uploads)
-        return outcome
+        return outcome, None
     outcome.programs = [p.key for p in bundle.programs]
     outcome.cohorts = [c.key for c in bundle.cohorts]
     refused = _refusals(session, user=user, bundle=bundle)
     if refused:
         outcome.problems, outcome.forbidden = _quoted(refused, uploads), True
-        return outcome
+        return outcome, None
     nested = session.begin_nested()
     try:
         applied = sync_service.apply_bundle(session, bundle=bundle)
         outcome.changes, outcome.count = sync_service.summarise(applied), len(applied)
     finally:
         nested.rollback()
-    return outcome
+    return outcome, bundle
 
 
 def publish(session: Session, *, user: User, uploads: list[Upload],
@@ -131,11 +137,10 @@ def publish(session: Session, *, user: User, uploads: list[Upload],
     """Apply the reviewed files, if they still make the diff that was reviewed (any diff, when
     no fingerprint is given); the review as it stands now, and the revision kept (None when
     nothing was applied)."""
-    outcome = review(session, user=user, uploads=uploads)
-    stale = fingerprint is not None and outcome.fingerprint != fingerprint
-    if not outcome.ok or stale or not outcome.changes:
+    outcome, bundle = _review(session, user=user, uploads=uploads)
+    outcome.stale = bool(outcome.changes) and fingerprint not in (None, outcome.fingerprint)
+    if bundle is None or outcome.stale or not outcome.changes:
         return outcome, None
-    bundle = _validate(session, uploads)
     sync_service.apply_bundle(session, bundle=bundle)
     revision = Revision(published_by_id=id_of(user), files=[{"name": u.name, "text": u.text}
                                                             for u in uploads],

@@ -23,6 +23,7 @@ the same way.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -349,7 +350,9 @@ def _anchored(regex: re.Pattern[str]) -> str:
     return "^(?:" + regex.pattern.replace('\\"', '"') + ")$"
 
 
+@functools.cache
 def schema_files() -> dict[str, str]:
-    """The schemas as the files `ting schema` writes and the server serves, by file name."""
+    """The schemas as the files `ting schema` writes and the server serves, by file name (made
+    once per process: they follow from the code alone)."""
     return {"program.json": json.dumps(program_schema(), indent=2, ensure_ascii=False) + "\n",
             "cohort.json": json.dumps(cohort_schema(), indent=2, ensure_ascii=False) + "\n"}
