@@ -15,6 +15,9 @@ URL_CHARS = 2000  # evidence links; the column's size
 # most of it spent by the YAML parser; without limits a larger file took minutes and gigabytes.
 YAML_FILE_BYTES = 2_000_000  # 2 MB; checked before reading, and text given in memory too
 ROSTER_CSV_BYTES = 5_000_000  # 5 MB: 50,000 participants at 100 bytes a line
+# A text field on the publish page: a file pasted, or carried from the review to the button,
+# may be as large as the largest file (other forms keep the 1 MB a field may have by default)
+FORM_FIELD_BYTES = ROSTER_CSV_BYTES + 100_000
 LONG_TEXT_CHARS = 50_000  # a Thing's body, a reflection prompt, a programme's description
 THINGS_PER_PROGRAM = 500  # also bounds a cohort's due_overrides: one per Thing
 THEMES_PER_PROGRAM = 100

@@ -47,7 +47,10 @@ def _date_in(value: date, fmt: str, language: str) -> str:
     return format_date(value, format=fmt, locale=language)
 
 
-def _date(value: date | None, fmt: str = "medium") -> str:
+def _date(value: date | str | None, fmt: str = "medium") -> str:
+    """A day in the request's language; also a day kept as ISO text (2027-02-14)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value) if value else None
     return _date_in(value, fmt, locale()) if value else ""
 
 

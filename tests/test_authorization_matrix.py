@@ -20,6 +20,8 @@ from app.main import create_app
 from app.pitches import service as pitches_service
 from app.posts import comments
 from app.posts import service as posts_service
+from app.publishing import history
+from app.publishing.models import Revision
 from tests.fixtures.builders import ANNA, BRAM, MANAGER, STRANGER, TRAINER, load_two_cohorts, member
 from tests.fixtures.database import TEST_SECRET
 from tests.fixtures.people import browser_signed_in, token_for
@@ -133,6 +135,12 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("POST", "/publish/review"):                                (303, 403, 403, 422, 403, 403),
     ("POST", "/publish"):                                       (303, 403, 403, 422, 403, 403),
     ("POST", "/api/v1/publications"):                           (401, 403, 403, 409, 403, 403),
+    # a programme's history: authors and site admins; those in its cohorts are refused (all
+    # here are: the outsider's cohort runs it too); publishing again needs an author
+    ("GET", "/programmes/{program}"):                           (303, 403, 403, 403, 403, 200),
+    ("GET", "/programmes/{program}/revisions/{revision}"):      (303, 403, 403, 403, 403, 200),
+    ("GET", "/programmes/{program}/compare"):                   (303, 403, 403, 403, 403, 200),
+    ("POST", "/programmes/{program}/revisions/{revision}/review"): (303, 403, 403, 403, 403, 403),
     # site admins name the programme authors (Anna, in the form)
     ("GET", "/admin/authors"):                                  (303, 403, 403, 403, 403, 200),
     ("POST", "/admin/authors"):                                 (303, 403, 403, 403, 403, 303),
@@ -252,16 +260,24 @@ def test_each_role_gets_the_expected_answer(
     db.expire_all()
     pitches_service.save_pitch(db, member=member(db, ANNA), key="team-1", title="Chat",
                                summary="S", plan="P")
+    revision = Revision(published_by_id=anna_user.id or 0, programs=["testprog"],
+                        files=[{"name": "p.yaml", "text": "kind: program"}])
+    db.add(revision)
+    db.flush()
+    history.record(db, revision=revision, programs=["testprog"], cohorts=[])
     db.commit()
     values = {"cohort": "testcohort", "key": "intro", "post_id": str(post.id),
               "token_id": str(anna_token.id), "provider": "nonesuch", "token": "nonesuch",
               "completion_id": "999", "membership_id": str(anna.membership.id),
               "comment_id": str(comment.id), "thing": "intro", "topic_id": str(topic.id),
               "group": "team-1", "forum_post_id": str(opening.id), "number": "1",
-              "feed_key": feed_keys.feed_key(anna_user, secret=TEST_SECRET)}
+              "feed_key": feed_keys.feed_key(anna_user, secret=TEST_SECRET),
+              "program": "testprog", "revision": str(revision.id)}
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
     if path.endswith("/search"):
         url += "?q=ours"
+    if path.endswith("/compare"):
+        url += f"?old={revision.id}&new={revision.id}"
     got = []
     for role in ROLES:
         with TestClient(web, follow_redirects=False) as client:  # type: ignore[arg-type]

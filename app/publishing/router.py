@@ -5,20 +5,23 @@ fetch the files' schemas here."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from app.auth import service as auth_service
 from app.auth.deps import CurrentUser
 from app.auth.models import User
-from app.deps import SessionDep
-from app.errors import Forbidden
+from app.config import get_settings
+from app.deps import RowId, SessionDep
+from app.errors import Forbidden, InvalidInput
 from app.i18n import _, ngettext
-from app.limits import ROSTER_CSV_BYTES
+from app.limits import FORM_FIELD_BYTES, ROSTER_CSV_BYTES, ROW_ID_MAX
+from app.publishing import history
 from app.publishing import service as publishing
-from app.publishing.service import Review, Upload
+from app.publishing.service import NewFile, Review, Upload
 from app.security import flash
 from app.sync import schema as sync_schema
 from app.templating import render, submit_form
@@ -89,19 +92,42 @@ def cohort_schema() -> Response:
 
 
 def _publish_page(request: Request, user: User, *, review: Review | None = None,
-                  pasted: str = "", pasted_name: str = "", status_code: int = 200) -> Response:
+                  pasted: str = "", pasted_name: str = "", status_code: int = 200,
+                  programs: list[Any] | None = None, start: dict[str, Any] | None = None) -> Response:
     return render(request, "publishing/publish.html", {
         "user": user, "review": review, "pasted": pasted, "pasted_name": pasted_name or "pasted.yaml",
+        "programs": programs or [], "start": start or {}, "kinds": NewFile,
     }, status_code=status_code)
 
 
 @router.get("/publish")
-def publish_page(request: Request, user: CurrentUser, db: SessionDep) -> Response:
+def publish_page(
+    request: Request, user: CurrentUser, db: SessionDep,
+    new: NewFile | None = None,
+    key: Annotated[str, Query(max_length=100)] = "",
+    program: Annotated[str, Query(max_length=100)] = "",
+) -> Response:
+    """The publish page; `new` puts a skeleton programme or cohort in the text area to edit."""
     publishing.require_publisher(db, user=user)
-    return _publish_page(request, user)
+    programs = history.programs_with_history(db) if user.is_author else []
+    if new is None:
+        return _publish_page(request, user, programs=programs)
+    try:
+        start = publishing.skeleton(kind=new, key=key.strip(), program=program.strip(),
+                                    today=date.today(), base_url=get_settings().base_url)
+    except InvalidInput as problem:
+        return _publish_page(request, user, programs=programs, status_code=422,
+                             start={"new": new, "key": key, "program": program,
+                                    "error": problem.detail})
+    return _publish_page(request, user, programs=programs, pasted=start.text,
+                         pasted_name=start.name)
 
 
-@router.post("/publish/review")
+# A file pasted, or carried from the review to the publish button, may be as large as any file.
+LARGE_FIELDS: Any = {"max_part_size": FORM_FIELD_BYTES}  # FastAPI's form_limits
+
+
+@router.post("/publish/review", form_limits=LARGE_FIELDS)
 def review_files(
     request: Request, user: CurrentUser, db: SessionDep,
     files: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI copies defaults)
@@ -118,7 +144,7 @@ def review_files(
                          status_code=200 if review.ok else 422)
 
 
-@router.post("/publish")
+@router.post("/publish", form_limits=LARGE_FIELDS)
 def publish_files(
     request: Request, user: CurrentUser, db: SessionDep,
     names: Annotated[list[str], Form()] = [],  # noqa: B006
@@ -136,3 +162,54 @@ def publish_files(
     count = len(review.changes)
     flash(request, ngettext("Published: {n} change.", "Published: {n} changes.", count).format(n=count))
     return RedirectResponse(request.app.url_path_for("publish_page"), status_code=303)
+
+
+Page = Annotated[int, Query(ge=1, le=100_000)]
+
+
+@router.get("/programmes/{program}")
+def program_history(request: Request, user: CurrentUser, db: SessionDep, program: str,
+                    page: Page = 1) -> Response:
+    """A programme's revisions, newest first, with two to compare."""
+    found = history.program_for_history(db, user=user, key=program)
+    listing = history.revisions(db, program=found, page=page)
+    return render(request, "publishing/history.html",
+                  {"user": user, "program": found, "listing": listing})
+
+
+@router.get("/programmes/{program}/revisions/{revision}")
+def revision_page(request: Request, user: CurrentUser, db: SessionDep, program: str,
+                  revision: RowId) -> Response:
+    found = history.program_for_history(db, user=user, key=program)
+    return render(request, "publishing/revision.html", {
+        "user": user, "program": found,
+        "revision": history.revision(db, program=found, revision_id=revision),
+        "files": history.files_of(db, program=found, revision_id=revision)})
+
+
+@router.get("/programmes/{program}/compare")
+def compare_revisions(
+    request: Request, user: CurrentUser, db: SessionDep, program: str,
+    old: Annotated[int, Query(ge=1, le=ROW_ID_MAX)], new: Annotated[int, Query(ge=1, le=ROW_ID_MAX)],
+) -> Response:
+    """Two revisions' files side by side, line against line."""
+    found = history.program_for_history(db, user=user, key=program)
+    older = history.revision(db, program=found, revision_id=old)
+    newer = history.revision(db, program=found, revision_id=new)
+    files = history.side_by_side(history.files_of(db, program=found, revision_id=old),
+                                 history.files_of(db, program=found, revision_id=new))
+    return render(request, "publishing/compare.html", {
+        "user": user, "program": found, "older": older, "newer": newer, "files": files})
+
+
+@router.post("/programmes/{program}/revisions/{revision}/review")
+def review_revision(request: Request, user: CurrentUser, db: SessionDep, program: str,
+                    revision: RowId) -> Response:
+    """Publish an earlier revision again: its files go through the same checks and dry run,
+    and the publish page shows what that would change now."""
+    found = history.program_for_history(db, user=user, key=program)
+    publishing.require_publisher(db, user=user)
+    uploads = [Upload.of(name, text)
+               for name, text in history.files_of(db, program=found, revision_id=revision)]
+    review = publishing.review(db, user=user, uploads=uploads)
+    return _publish_page(request, user, review=review, status_code=200 if review.ok else 422)

@@ -13,6 +13,8 @@ import json
 import re
 import tempfile
 from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
 from pathlib import Path, PurePath
 
 from sqlmodel import Session, col, select
@@ -21,10 +23,13 @@ from app import limits
 from app.auth.models import User
 from app.cohorts.models import Cohort, Membership, Role
 from app.db import id_of
-from app.errors import Forbidden
+from app.errors import Forbidden, InvalidInput
 from app.i18n import _
+from app.publishing import diff, history
+from app.publishing.diff import Part
 from app.publishing.models import Revision
 from app.sync import service as sync_service
+from app.sync import skeletons
 from app.sync.reader import Problem
 from app.sync.validate import YAML_SUFFIXES, Bundle, validate_texts
 
@@ -71,7 +76,8 @@ class QuotedProblem:
 class Review:
     uploads: list[Upload]
     problems: list[QuotedProblem] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # as `ting import` prints them
+    parts: list[Part] = field(default_factory=list)  # the same, in a trainer's words
     programs: list[str] = field(default_factory=list)
     cohorts: list[str] = field(default_factory=list)
     forbidden: bool = False  # the problems are files the caller may not publish
@@ -123,10 +129,14 @@ def _review(session: Session, *, user: User, uploads: list[Upload]) -> tuple[Rev
     if refused:
         outcome.problems, outcome.forbidden = _quoted(refused, uploads), True
         return outcome, None
+    before = diff.snapshot(session, programs=outcome.programs, cohorts=outcome.cohorts)
     nested = session.begin_nested()
     try:
         applied = sync_service.apply_bundle(session, bundle=bundle)
         outcome.changes, outcome.count = sync_service.summarise(applied), len(applied)
+        if applied:
+            after = diff.snapshot(session, programs=outcome.programs, cohorts=outcome.cohorts)
+            outcome.parts = diff.compare(session, before, after)
     finally:
         nested.rollback()
     return outcome, bundle
@@ -144,10 +154,31 @@ def publish(session: Session, *, user: User, uploads: list[Upload],
     sync_service.apply_bundle(session, bundle=bundle)
     revision = Revision(published_by_id=id_of(user), files=[{"name": u.name, "text": u.text}
                                                             for u in uploads],
-                        changes=outcome.changes, programs=outcome.programs, cohorts=outcome.cohorts)
+                        changes=outcome.changes, summary=[p.as_json() for p in outcome.parts],
+                        programs=outcome.programs, cohorts=outcome.cohorts)
     session.add(revision)
     session.flush()
+    history.record(session, revision=revision, programs=outcome.programs, cohorts=outcome.cohorts)
     return outcome, revision
+
+
+class NewFile(StrEnum):
+    programme = "programme"
+    cohort = "cohort"
+
+
+def skeleton(*, kind: NewFile, key: str, program: str = "", today: date,
+             base_url: str | None) -> Upload:
+    """A commented starting point, valid as it stands (as `ting new` writes it)."""
+    try:
+        if kind == NewFile.programme:
+            text = skeletons.program_skeleton(key, base_url=base_url)
+        else:
+            text = skeletons.cohort_skeleton(key, program=program, today=today, base_url=base_url)
+    except ValueError:
+        raise InvalidInput(_("Ids are lower-case letters, digits and hyphens, like "
+                             "'digital-skills-2027'.")) from None
+    return Upload.of(f"{key}.yaml", text)
 
 
 def _validate(session: Session, uploads: list[Upload]) -> Bundle:

@@ -332,6 +332,11 @@ def _read_roster(src: Source, node: Node, cohort_path: Path, room: int) -> list[
     def problem(line: int, message: str) -> None:
         src.problems.append(Problem(shown, line, 0, message))
 
+    if "\x00" in text:  # no database stores it (PostgreSQL refuses it in text)
+        before = text[:text.index("\x00")]
+        src.problems.append(Problem(shown, before.count("\n") + 1, len(before) - before.rfind("\n"),
+                                    "a NUL character (U+0000) is not allowed; remove it"))
+        return []
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]

@@ -15,6 +15,8 @@ from app.i18n import LOCALES, load_translations
 from app.pitches import service as pitches_service
 from app.pitches import voting
 from app.pitches.models import VotingState
+from app.publishing import service as publishing
+from app.publishing.service import Upload
 from tests.browser.conftest import serving_data
 from tests.browser.test_pages_quality import (
     DESKTOP,
@@ -62,7 +64,14 @@ def fill(session) -> None:  # type: ignore[no-untyped-def]
                                plan="- Ask IT\n- Try it for a month")
     # the trainer is a site admin too, who has made Dirk a programme author
     auth_service.make_admin(session, email="trainer@example.org")
-    auth_service.grant_author(session, email="dirk@example.org")
+    dirk_user = auth_service.grant_author(session, email="dirk@example.org")[0]
+    # ... who published a second edition of the programme, then the first again: its history
+    second = program.replace("title: Test programme", "title: Test programme, second edition") \
+        .replace("due: week 2", "due: +1d")
+    for text in (second, program):
+        review, revision = publishing.publish(session, user=dirk_user, fingerprint=None,
+                                              uploads=[Upload.of("testprog.yaml", text)])
+        assert revision is not None, review.problems
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +173,10 @@ def _pages(server: str) -> list[tuple[str, str, str]]:
                ("/c/testcohort/forum/topics/1", "a topic as its trainer moderates it"),
                ("/c/testcohort/things/reflect", "a Thing with its forum, as its trainer sees it"),
                ("/admin/authors", "programme authors, as a site admin names them"),
-               ("/publish", "publishing a cohort's file")]
+               ("/publish", "publishing a cohort's file"),
+               ("/programmes/testprog", "a programme's history"),
+               ("/programmes/testprog/revisions/1", "a revision, in a trainer's words"),
+               ("/programmes/testprog/compare?old=1&new=2", "two revisions side by side")]
     anonymous = [("/login", "sign-in"), ("/demo", "demo sign-in"),
                  ("/password/reset", "password reset"), ("/outbox", "mails sent")]
     return ([("", p, w) for p, w in anonymous] + [("Carla", p, w) for p, w in participant]

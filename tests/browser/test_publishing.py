@@ -16,7 +16,9 @@ from tests.browser.test_pages_quality import _assert_no_axe_violations
 from tests.fixtures.builders import PROGRAM, TRAINER, cohort_yaml, load
 
 pytestmark = pytest.mark.browser
-SECOND_EDITION = PROGRAM.replace("title: Test programme", "title: Test programme, second edition")
+# a new title, and the reflection due a day after the start (past: overdue for both participants)
+SECOND_EDITION = (PROGRAM.replace("title: Test programme", "title: Test programme, second edition")
+                  .replace("due: week 2", "due: +1d"))
 BROKEN = SECOND_EDITION.replace("kind: must", "kind: mustt", 1)
 SCREENSHOTS = os.environ.get("TING_SCREENSHOTS")  # a folder: keep pictures of the pages
 
@@ -53,12 +55,25 @@ def test_upload_a_broken_file_fix_it_read_the_diff_and_publish(browser: Browser,
     page.get_by_label("Name of the pasted file").fill("testprog.yaml")
     page.get_by_role("button", name="Check").click()
     expect(page.get_by_role("heading", name="What publishing would change")).to_be_visible()
-    expect(page.locator(".changes")).to_contain_text("update programme testprog")
+    programme, cohort = page.locator(".change-part").all()
+    expect(programme).to_contain_text("Settings changed: title")
+    expect(programme).to_contain_text("Write a reflection is due +1d instead of week 2")
+    expect(cohort).to_contain_text("Write a reflection becomes overdue for 2 people: Anna")
+    expect(page.locator(".changes.raw")).to_contain_text("update programme testprog", use_inner_text=False)
     _assert_no_axe_violations(page, "the diff before publishing")
     if SCREENSHOTS:
         page.screenshot(path=f"{SCREENSHOTS}/publish-diff.png", full_page=True)
 
-    page.get_by_role("button", name="Publish this change").click()
-    expect(page.get_by_role("status").first).to_contain_text("Published: 1 change.")
+    page.get_by_role("button", name="Publish these 2 changes").click()
+    expect(page.get_by_role("status").first).to_contain_text("Published: 2 changes.")
+
+    # the programme's history keeps it, in the same words
+    page.get_by_role("link", name="Test programme, second edition").click()
+    _assert_no_axe_violations(page, "a programme's history")
+    page.get_by_role("link", name="Revision 1").click()
+    expect(page.locator(".change-part").first).to_contain_text("Settings changed: title")
+    _assert_no_axe_violations(page, "a revision")
+    page.get_by_role("button", name="Publish this revision again…").click()
+    expect(page.get_by_role("status").first).to_contain_text("No changes")
     page.goto(f"{server}/c/testcohort/things")
     expect(page.locator("body")).to_contain_text("Test programme, second edition")

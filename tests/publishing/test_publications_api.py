@@ -61,6 +61,9 @@ def test_a_dry_run_shows_the_diff_and_its_fingerprint_publishes_exactly_it(
                       json={"files": files(testprog_yaml=PROGRAM), "dry_run": True})
     assert dry.status_code == 200
     assert dry.json()["published"] is False and "add programme testprog: 6 Things" in dry.json()["changes"]
+    (part,) = dry.json()["summary"]  # the same in a trainer's words
+    assert (part["kind"], part["key"], part["title"]) == ("programme", "testprog", "Test programme")
+    assert [(i["topic"], i["count"]) for i in part["items"]] == [("program_added", 6)]
     assert db.exec(select(Program)).all() == []
 
     load(db, PROGRAM.replace("Test programme", "Older title"))  # meanwhile
@@ -68,6 +71,8 @@ def test_a_dry_run_shows_the_diff_and_its_fingerprint_publishes_exactly_it(
         "files": files(testprog_yaml=PROGRAM), "fingerprint": dry.json()["fingerprint"]})
     assert stale.status_code == 409
     assert stale.json()["changes"] == ["update programme testprog: title"]
+    assert [(i["topic"], i["subject"]) for i in stale.json()["summary"][0]["items"]] == [
+        ("settings_changed", "title")]
 
     published = client.post("/api/v1/publications", headers=headers, json={
         "files": files(testprog_yaml=PROGRAM), "fingerprint": stale.json()["fingerprint"]})
@@ -100,3 +105,44 @@ def test_who_may_publish(client: TestClient, db: Session) -> None:
                         json={"files": files(other_yaml=cohort_yaml(key="othercohort"))})
     assert other.status_code == 403
     assert "only the files of cohorts you train" in other.json()["problems"][0]["message"]
+
+
+def test_files_uploaded_as_multipart_form_data_are_published_the_same(
+    client: TestClient, db: Session
+) -> None:
+    headers = author_headers(db)
+    broken = client.post("/api/v1/publications", headers=headers,
+                         files=[("files", ("testprog.yaml", BROKEN.encode(), "text/yaml"))])
+    assert broken.status_code == 409
+    assert [p["line"] > 0 for p in broken.json()["problems"]] == [True, True, True]
+
+    cohort = cohort_yaml(participants=[]).replace("participants:\n", "participants_csv: roster.csv\n")
+    upload = [("files", ("testprog.yaml", PROGRAM.encode(), "text/yaml")),
+              ("files", ("cohorts/spring.yaml", cohort.encode(), "text/yaml")),
+              ("files", ("cohorts/roster.csv", b"email,name\nanna@example.org,Anna\n", "text/csv"))]
+    dry = client.post("/api/v1/publications", headers=headers, files=upload,
+                      data={"dry_run": "true"})
+    assert dry.status_code == 200, dry.text
+    assert "add participant anna@example.org in testcohort" in dry.json()["changes"]
+    assert db.exec(select(Program)).all() == []
+    published = client.post("/api/v1/publications", headers=headers, files=upload,
+                            data={"fingerprint": dry.json()["fingerprint"]})
+    assert published.status_code == 201, published.text
+    db.expire_all()
+    assert [p.key for p in db.exec(select(Program))] == ["testprog"]
+
+
+def test_a_body_that_fits_neither_shape_is_a_422_that_says_what_is_missing(
+    client: TestClient, db: Session
+) -> None:
+    headers = author_headers(db)
+    empty_form = client.post("/api/v1/publications", headers=headers, data={"dry_run": "true"},
+                             files=[("other", ("x.yaml", b"kind: program", "text/yaml"))])
+    assert empty_form.status_code == 422
+    assert "files" in empty_form.json()["detail"]
+    not_json = client.post("/api/v1/publications", headers={**headers, "content-type": "application/json"},
+                           content=b"{files")
+    assert not_json.status_code == 422
+    wrong_flag = client.post("/api/v1/publications", headers=headers, data={"dry_run": "maybe"},
+                             files=[("files", ("x.yaml", b"kind: program", "text/yaml"))])
+    assert wrong_flag.status_code == 422 and "dry_run" in wrong_flag.json()["detail"]

@@ -62,6 +62,7 @@ def test_the_diff_is_shown_then_published_and_kept_as_a_revision(client: TestCli
                                                   "pasted_name": "testprog.yaml"})
     assert review.status_code == 200
     assert "add programme testprog" in review.text
+    assert "A new programme, with 6 Things" in review.text  # in a trainer's words too
     assert programs(db) == []  # a review writes nothing
 
     published = client.post("/publish", data=publish_form(review.text, csrf))
@@ -148,3 +149,16 @@ def test_a_trainer_publishes_only_their_own_cohorts_file(client: TestClient, db:
         assert refusal in refused.text
     db.expire_all()
     assert [t.key for t in db.exec(select(Thing))]  # the programme is unchanged, still there
+
+
+def test_a_pasted_file_over_one_megabyte_is_checked_like_any_other(
+    client: TestClient, db: Session
+) -> None:
+    csrf = signed_in_author(client, db)
+    padded = PROGRAM + "".join(f"# note {n:07d} {'x' * 40}\n" for n in range(25_000))
+    assert 1_200_000 < len(padded) < 2_000_000  # under the 2 MB a YAML file may hold
+    review = client.post("/publish/review", data={"csrf_token": csrf, "pasted": padded,
+                                                  "pasted_name": "testprog.yaml"})
+    assert review.status_code == 200, review.text[:500]
+    assert client.post("/publish", data=publish_form(review.text, csrf)).status_code == 303
+    assert programs(db) == ["testprog"]

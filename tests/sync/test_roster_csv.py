@@ -125,6 +125,13 @@ def test_a_roster_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
     ]
 
 
+def test_a_nul_character_in_a_roster_is_reported_at_its_line_and_column(tmp_path: Path) -> None:
+    bundle = write_set(tmp_path, HEADER + "carl@example.org,Carl,Lib,\ndana@example.org,Da\x00na,Lib,\n")
+    assert messages(bundle, tmp_path) == [
+        "roster.csv:3:20: a NUL character (U+0000) is not allowed; remove it"]
+    assert bundle.cohorts == []
+
+
 def test_the_same_email_inline_and_in_the_roster_is_reported_at_the_roster_line(
     tmp_path: Path,
 ) -> None:
