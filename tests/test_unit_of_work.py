@@ -118,7 +118,8 @@ def test_every_route_that_writes_is_a_plain_def_and_async_dependencies_only_read
     """Writes may wait for a lock, so they run in the thread pool; the async dependencies are
     the known readers (the runtime check in app.db refuses a write on the loop in any case)."""
     readers = {"get_db", "request_rules", "optional_user", "current_user",
-               "cohort_member", "cohort_participant"}
+               "cohort_member", "cohort_participant",
+               "publication_body"}  # reads the request's body (JSON or form), nothing else
     routes = api_routes(web)
     assert any(info.methods & UNSAFE_METHODS for info in routes)
     for info in routes:
