@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.auth import service as auth_service
 from app.auth.deps import CurrentUser
@@ -91,12 +92,13 @@ def cohort_schema() -> Response:
     return _schema("cohort.json")
 
 
-def _publish_page(request: Request, user: User, *, review: Review | None = None,
+def _publish_page(request: Request, db: Session, user: User, *, review: Review | None = None,
                   pasted: str = "", pasted_name: str = "", status_code: int = 200,
-                  programs: list[Any] | None = None, start: dict[str, Any] | None = None) -> Response:
+                  start: dict[str, Any] | None = None) -> Response:
+    programs = history.programs_with_history(db) if user.is_author else []
     return render(request, "publishing/publish.html", {
         "user": user, "review": review, "pasted": pasted, "pasted_name": pasted_name or "pasted.yaml",
-        "programs": programs or [], "start": start or {}, "kinds": NewFile,
+        "programs": programs, "start": start or {}, "kinds": NewFile,
     }, status_code=status_code)
 
 
@@ -109,17 +111,16 @@ def publish_page(
 ) -> Response:
     """The publish page; `new` puts a skeleton programme or cohort in the text area to edit."""
     publishing.require_publisher(db, user=user)
-    programs = history.programs_with_history(db) if user.is_author else []
     if new is None:
-        return _publish_page(request, user, programs=programs)
+        return _publish_page(request, db, user)
     try:
         start = publishing.skeleton(kind=new, key=key.strip(), program=program.strip(),
                                     today=date.today(), base_url=get_settings().base_url)
     except InvalidInput as problem:
-        return _publish_page(request, user, programs=programs, status_code=422,
+        return _publish_page(request, db, user, status_code=422,
                              start={"new": new, "key": key, "program": program,
                                     "error": problem.detail})
-    return _publish_page(request, user, programs=programs, pasted=start.text,
+    return _publish_page(request, db, user, pasted=start.text,
                          pasted_name=start.name)
 
 
@@ -140,7 +141,7 @@ def review_files(
     if pasted.strip():
         uploads.append(Upload.of(pasted_name.strip() or "pasted.yaml", pasted))
     review = publishing.review(db, user=user, uploads=uploads)
-    return _publish_page(request, user, review=review, pasted=pasted, pasted_name=pasted_name,
+    return _publish_page(request, db, user, review=review, pasted=pasted, pasted_name=pasted_name,
                          status_code=200 if review.ok else 422)
 
 
@@ -157,7 +158,7 @@ def publish_files(
     review, revision = publishing.publish(db, user=user, uploads=uploads, fingerprint=fingerprint)
     if revision is None:
         # problems, nothing to change, or a diff that changed since it was shown: show it as it is
-        return _publish_page(request, user, review=review,
+        return _publish_page(request, db, user, review=review,
                              status_code=409 if review.stale else (200 if review.ok else 422))
     count = len(review.changes)
     flash(request, ngettext("Published: {n} change.", "Published: {n} changes.", count).format(n=count))
@@ -212,4 +213,4 @@ def review_revision(request: Request, user: CurrentUser, db: SessionDep, program
     uploads = [Upload.of(name, text)
                for name, text in history.files_of(db, program=found, revision_id=revision)]
     review = publishing.review(db, user=user, uploads=uploads)
-    return _publish_page(request, user, review=review, status_code=200 if review.ok else 422)
+    return _publish_page(request, db, user, review=review, status_code=200 if review.ok else 422)

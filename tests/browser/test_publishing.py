@@ -60,6 +60,7 @@ def test_upload_a_broken_file_fix_it_read_the_diff_and_publish(browser: Browser,
     expect(programme).to_contain_text("Write a reflection is due +1d instead of week 2")
     expect(cohort).to_contain_text("Write a reflection becomes overdue for 2 people: Anna")
     expect(page.locator(".changes.raw")).to_contain_text("update programme testprog", use_inner_text=False)
+    expect(page.get_by_label("Its programme")).to_contain_text("Test programme (testprog)")
     _assert_no_axe_violations(page, "the diff before publishing")
     if SCREENSHOTS:
         page.screenshot(path=f"{SCREENSHOTS}/publish-diff.png", full_page=True)
