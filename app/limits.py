@@ -23,6 +23,7 @@ THINGS_PER_PROGRAM = 500  # also bounds a cohort's due_overrides: one per Thing
 THEMES_PER_PROGRAM = 100
 FORUM_CATEGORIES = 50  # per programme; each is a heading on the forum page
 LINKS_PER_THING = 50
+BADGES_PER_PROGRAM = 50
 ORGANIZATIONS_PER_COHORT = 1000
 GROUPS_PER_COHORT = 2000
 STAFF_PER_COHORT = 500  # trainers, and managers, each

@@ -19,6 +19,7 @@ from app import i18n, templating
 from app.auth import oidc
 from app.auth import router as auth_router
 from app.auth.deps import BEARER_SCHEME
+from app.badges import router as badges_router
 from app.cohorts import api as cohorts_api
 from app.cohorts import router as cohorts_router
 from app.cohorts.models import Enrolment, PostVisibility, Role, role_label
@@ -206,7 +207,7 @@ def create_app(
     pages(pitches_router.router)
     for router in (pages_router.router, auth_router.router, cohorts_router.router,
                    account_pages.router, language_pages.router, sign_in_pages.router, outbox_pages.router,
-                   dashboards_router.router, publishing_router.router):
+                   dashboards_router.router, publishing_router.router, badges_router.router):
         pages(router)
     if settings.demo:
         pages(cohorts_router.demo_router)

@@ -22,14 +22,16 @@ from app.pitches.models import (
     VotingChange,
 )
 from app.posts.models import Comment, Post
-from app.programs.models import Program, Theme, Thing
-from app.progress.models import ApprovalDecision, Completion
-from app.publishing.models import Revision
+from app.programs.models import Badge, Program, Theme, Thing
+from app.progress.models import ApprovalDecision, Award, Completion
+from app.publishing.models import Revision, RevisionProgram
 
 __all__ = [
     "AccountLink",
     "ApiToken",
     "ApprovalDecision",
+    "Award",
+    "Badge",
     "Ballot",
     "BallotChoice",
     "BrowserSession",
@@ -52,6 +54,7 @@ __all__ = [
     "Program",
     "ReminderSent",
     "Revision",
+    "RevisionProgram",
     "SignInFailure",
     "Theme",
     "Thing",

@@ -145,6 +145,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/admin/authors"):                                  (303, 403, 403, 403, 403, 200),
     ("POST", "/admin/authors"):                                 (303, 403, 403, 403, 403, 303),
     ("POST", "/admin/authors/revoke"):                          (303, 403, 403, 403, 403, 404),
+    # badges: the cohort's page for its people; a badge's picture for anyone (this one has none)
+    ("GET", "/c/{cohort}/badges"):                              (303, 200, 404, 200, 200, 200),
+    ("GET", "/badges/{program}/{badge}.svg"):                   (404, 404, 404, 404, 404, 404),
     ("GET", "/c/{cohort}/people"):                              (303, 403, 404, 200, 403, 200),
     ("POST", "/c/{cohort}/invitations"):                        (303, 403, 404, 303, 403, 303),
     ("GET", "/join/{cohort}"):                                  (404, 404, 404, 404, 404, 404),
@@ -272,7 +275,7 @@ def test_each_role_gets_the_expected_answer(
               "comment_id": str(comment.id), "thing": "intro", "topic_id": str(topic.id),
               "group": "team-1", "forum_post_id": str(opening.id), "number": "1",
               "feed_key": feed_keys.feed_key(anna_user, secret=TEST_SECRET),
-              "program": "testprog", "revision": str(revision.id)}
+              "program": "testprog", "revision": str(revision.id), "badge": "finisher"}
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
     if path.endswith("/search"):
         url += "?q=ours"

@@ -27,7 +27,8 @@ PATH_VALUES = {"cohort": "testcohort", "key": "reflect", "token_id": "1", "post_
                "token": "nonesuch", "completion_id": "1", "comment_id": "1", "feed_key": "1-x",
                "thing": "intro", "topic_id": "1", "group": "team-1",
                "membership_id": "1", "forum_post_id": "1",
-               "number": "1", "program": "testprog", "revision": "1"}
+               "number": "1", "program": "testprog", "revision": "1",
+               "badge": "finisher"}
 REFUSAL = "This form has expired or did not come from Ting"
 
 

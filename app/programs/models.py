@@ -24,6 +24,13 @@ class Evidence(StrEnum):
     approval = "approval"
 
 
+class BadgeRule(StrEnum):
+    """What earns a badge: the programme's completion rule, or a theme's Things."""
+
+    programme = "programme"
+    theme = "theme"
+
+
 class TieBreak(StrEnum):
     """How a tied vote ends: the trainer chooses, or the tied groups win together."""
 
@@ -63,6 +70,29 @@ class Program(SQLModel, table=True):
     def text(self, name: str) -> str:
         """A text field in the reader's language, else as the file gives it first."""
         return text_in((self.translations or {}).get(name), str(getattr(self, name) or ""))
+
+
+class Badge(SQLModel, table=True):
+    """A badge a programme awards: for its completion rule, or for a theme's Things. One that
+    leaves the YAML is archived; what it awarded stays."""
+
+    __tablename__ = "badges"
+    __table_args__ = (UniqueConstraint("program_id", "key"), enum_check("rule", BadgeRule))
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="programs.id", index=True)
+    key: str = Field(max_length=100)
+    position: int
+    name: str = Field(max_length=300)
+    rule: BadgeRule = Field(sa_type=StrEnumType(BadgeRule, 12))
+    theme_key: str | None = Field(default=None, max_length=100)
+    things_needed: int | None = None  # of the theme's Things; None: all its must-do Things
+    description: str = ""
+    criteria: str = ""  # Markdown
+    criteria_html: str = ""
+    hours: float | None = None  # CPD hours as the YAML gives them; None: from the minutes
+    archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    translations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
 class Theme(SQLModel, table=True):
@@ -181,3 +211,40 @@ class ThemeFacts:
     def of(cls, theme: Theme) -> ThemeFacts:
         return cls(key=theme.key, default_title=theme.title,
                    translated=dict(theme.translations or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeFacts:
+    """A current badge, as pages and the awarding rule read it."""
+
+    id: int
+    key: str
+    default_name: str
+    rule: BadgeRule
+    theme_key: str | None
+    things_needed: int | None
+    default_description: str
+    default_criteria_html: str
+    hours: float | None
+    translated: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        return text_in(self.translated.get("name"), self.default_name)
+
+    @property
+    def description(self) -> str:
+        return text_in(self.translated.get("description"), self.default_description)
+
+    @property
+    def criteria_html(self) -> str:
+        return text_in(self.translated.get("criteria_html"), self.default_criteria_html)
+
+    @classmethod
+    def of(cls, badge: Badge) -> BadgeFacts:
+        assert badge.id is not None
+        return cls(id=badge.id, key=badge.key, default_name=badge.name, rule=BadgeRule(badge.rule),
+                   theme_key=badge.theme_key, things_needed=badge.things_needed,
+                   default_description=badge.description,
+                   default_criteria_html=badge.criteria_html, hours=badge.hours,
+                   translated=dict(badge.translations or {}))

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.errors import NotFound
 from app.i18n import _
-from app.programs.models import Program, Theme, ThemeFacts, Thing, ThingFacts
+from app.programs.models import Badge, BadgeFacts, Program, Theme, ThemeFacts, Thing, ThingFacts
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Curriculum:
     stamp: datetime
     things: tuple[ThingFacts, ...]
     themes: tuple[ThemeFacts, ...]
+    badges: tuple[BadgeFacts, ...] = ()
 
     def thing(self, key: str) -> ThingFacts | None:
         return next((t for t in self.things if t.key == key), None)
@@ -40,6 +41,9 @@ _lock = Lock()
 _CURRENT_THINGS = (select(Thing).where(Thing.program_id == bindparam("program_id"),
                                        col(Thing.archived_at).is_(None))
                    .order_by(col(Thing.position)))
+_CURRENT_BADGES = (select(Badge).where(Badge.program_id == bindparam("program_id"),
+                                       col(Badge.archived_at).is_(None))
+                   .order_by(col(Badge.position)))
 _THEMES = (select(Theme).where(Theme.program_id == bindparam("program_id"))
            .order_by(col(Theme.position)))
 
@@ -52,8 +56,9 @@ def curriculum(session: Session, *, program: Program) -> Curriculum:
     params = {"program_id": program.id}
     things = tuple(ThingFacts.of(t) for t in session.exec(_CURRENT_THINGS, params=params))
     themes = tuple(ThemeFacts.of(t) for t in session.exec(_THEMES, params=params))
+    badges = tuple(BadgeFacts.of(b) for b in session.exec(_CURRENT_BADGES, params=params))
     fresh = Curriculum(program_id=program.id, stamp=program.updated_at, things=things,
-                       themes=themes)
+                       themes=themes, badges=badges)
     with _lock:
         _cache[program.id] = fresh
     return fresh

@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from secrets import token_hex
+from uuid import uuid4
 
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -68,6 +70,26 @@ class CompletionRecord:
 
 # What a ThingView holds: the row itself where it may change, the record where it is only read.
 CompletionLike = Completion | CompletionRecord
+
+
+class Award(SQLModel, table=True):
+    """A badge a participant earned, the moment its rule was met. A trainer may revoke it (with
+    a reason); it is never deleted, so its credential can say it was revoked."""
+
+    __tablename__ = "awards"
+    __table_args__ = (UniqueConstraint("membership_id", "badge_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    membership_id: int = Field(foreign_key="memberships.id", index=True)
+    badge_id: int = Field(foreign_key="badges.id", index=True)
+    awarded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    # the credential's id, in its public address: not guessable from the row id
+    public_id: str = Field(default_factory=lambda: uuid4().hex, max_length=32, unique=True)
+    # hashes the e-mail address that identifies the earner in the credential
+    salt: str = Field(default_factory=lambda: token_hex(16), max_length=32)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_by_id: int | None = Field(default=None, foreign_key="users.id")
+    revoked_reason: str | None = Field(default=None, max_length=500)
 
 
 class Decision(StrEnum):

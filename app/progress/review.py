@@ -19,6 +19,7 @@ from app.limits import POST_BODY_CHARS
 from app.posts import service as posts_service
 from app.programs import service as programs_service
 from app.programs.models import ThingFacts
+from app.progress import awards
 from app.progress.models import Approval, ApprovalDecision, Completion, Decision
 
 
@@ -81,7 +82,7 @@ def decide(
     if row is None:
         raise NotFound(_("Nothing waiting for sign-off with id {id} in this cohort.")
                        .format(id=completion_id))
-    completion, _membership = row
+    completion, membership = row
     text = (comment or "").strip() or None
     if text is not None and len(text) > POST_BODY_CHARS:
         raise InvalidInput(_("A comment can be at most {count} characters long.")
@@ -99,6 +100,9 @@ def decide(
                                  thing_id=completion.thing_id, decision=decision, comment=text,
                                  decided_by_id=id_of(member.user), decided_at=now))
     session.flush()
+    if decision == Decision.approve:  # it counts now: a badge's rule may be met by it
+        awards.award_earned(session, membership_id=id_of(membership), program=member.program,
+                            now=now)
     return completion
 
 

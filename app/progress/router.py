@@ -126,8 +126,11 @@ def mark_done(
                                        evidence_url=evidence_url)
         if was_done:
             return _("Your changes are saved.")
-        return (_("Marked done. Your trainer will check it.") if view.is_waiting_for_trainer
-                else _("Marked done. Well done!"))
+        if view.is_waiting_for_trainer:
+            return _("Marked done. Your trainer will check it.")
+        earned = "".join(" " + _("You have earned the badge “{name}”!").format(name=badge.name)
+                         for badge in view.badges_earned)
+        return _("Marked done. Well done!") + earned
 
     return _form(request, db, member, key, reflection=reflection, evidence_url=evidence_url,
                  action=action, notice="")

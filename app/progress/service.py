@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -21,8 +21,9 @@ from app.limits import URL_CHARS
 from app.posts import service as posts_service
 from app.posts.models import Post
 from app.programs import service as programs_service
-from app.programs.models import Evidence, Program, ThemeFacts, ThingFacts, ThingKind
+from app.programs.models import BadgeFacts, Evidence, Program, ThemeFacts, ThingFacts, ThingKind
 from app.programs.schedule import Window, thing_window, zone
+from app.progress import awards
 from app.progress.models import (
     Approval,
     Completion,
@@ -42,6 +43,7 @@ class ThingView:
     status: ThingStatus
     completion: CompletionLike | None
     today: date | None = None  # in the cohort's time zone: what "due in 3 days" counts from
+    badges_earned: tuple[BadgeFacts, ...] = ()  # by marking it done just now
 
     @property
     def is_locked(self) -> bool:
@@ -182,6 +184,7 @@ class MyThings:
     summary: Summary
     theme_titles: dict[str, str]
     labels_themes: bool = False
+    badges: list[awards.BadgeProgress] = field(default_factory=list)
 
     @cached_property
     def next_up(self) -> ThingView | None:
@@ -304,10 +307,14 @@ def my_things(session: Session, *, member: Member, now: datetime | None = None) 
              for thing, window in zip(curriculum.things, windows_of(member, curriculum),
                                       strict=True)]
     sections = _sections(curriculum.themes, views)
+    badges = awards.badges_of(  # one query more, for a programme with badges
+        session, membership_id=id_of(member.membership), program=member.program,
+        done={t for t, c in completions.items() if c.counts}) if (
+            curriculum.badges and member.is_participant) else []
     return MyThings(member=member, things=views, sections=sections or [ThemeSection(None, None, views)],
                     summary=summarise(member.program, views),
                     theme_titles={t.key: t.title for t in curriculum.themes},
-                    labels_themes=not sections and bool(curriculum.themes))
+                    labels_themes=not sections and bool(curriculum.themes), badges=badges)
 
 
 def _sections(themes: tuple[ThemeFacts, ...], views: list[ThingView]) -> list[ThemeSection]:
@@ -431,7 +438,11 @@ def complete_thing(
     )
     # the same participant may mark it done at the same moment elsewhere: then theirs stands
     insert_or_ignore(session, completion)
-    return thing_view(session, member=member, key=key, now=now)
+    done = thing_view(session, member=member, key=key, now=now)
+    if completion.counts:
+        done.badges_earned = tuple(awards.award_earned(
+            session, membership_id=id_of(member.membership), program=member.program, now=now))
+    return done
 
 
 def submit(

@@ -6,21 +6,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node
 
 from app import limits
-from app.programs.models import Evidence, ThingKind, TieBreak
+from app.programs.models import BadgeRule, Evidence, ThingKind, TieBreak
 from app.programs.schedule import parse_rule
-from app.sync.reader import LANGUAGE, Position, Source, listing
+from app.sync.reader import LANGUAGE, Position, Source, listing, show
 
 PROGRAM_KEYS = (
     "id", "title", "version", "language", "summary", "description", "purpose", "completion",
-    "themes", "things", "groups", "pitch", "forum",
+    "themes", "things", "groups", "pitch", "forum", "badges",
 )
 THING_KEYS = (
     "key", "title", "kind", "theme", "opens", "due", "minutes", "body", "links", "reflection",
     "evidence", "forum",
 )
+BADGE_KEYS = ("key", "name", "for", "description", "criteria", "hours")
+PROGRAMME_RULE = "programme"  # `for: programme`: the programme's completion rule
 KINDS = tuple(ThingKind)
 EVIDENCE = tuple(Evidence)
 
@@ -54,6 +56,22 @@ class ThingSpec:
 
 
 @dataclass
+class BadgeSpec:
+    """A badge: for completing the programme, or for a theme (all its must-do Things, or
+    `things` of its Things)."""
+
+    key: str
+    name: str
+    rule: BadgeRule
+    theme: str | None = None
+    things: int | None = None
+    description: str = ""
+    criteria: str = ""  # Markdown
+    hours: float | None = None  # CPD hours; None: from the Things' minutes
+    translations: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class ProgramSpec:
     file: str
     position: Position
@@ -74,6 +92,7 @@ class ProgramSpec:
     pitch_self_vote: bool = False
     pitch_tie_break: TieBreak = TieBreak.trainer
     forum_categories: list[str] | None = None
+    badges: list[BadgeSpec] = field(default_factory=list)
     translations: dict[str, Any] = field(default_factory=dict)
 
 
@@ -141,6 +160,8 @@ def read_program(src: Source, root: Node, keys: dict[str, Node]) -> ProgramSpec 
         if forum is not None:
             spec_kwargs["forum_categories"] = _read_categories(src, forum.get("categories"))
     _check_forum_links(src, things or [], spec_kwargs.get("forum_categories"))
+    if "badges" in keys:
+        spec_kwargs["badges"] = _read_badges(src, keys["badges"], theme_keys, countable, language)
 
     if len(src.problems) > before or key is None or title is None or things is None:
         return None
@@ -361,3 +382,86 @@ def _read_categories(src: Source, node: Node | None) -> list[str]:
             continue
         categories[name] = None
     return list(categories)
+
+
+def _read_badges(src: Source, node: Node, theme_keys: set[str], things: list[ThingSpec] | None,
+                 language: str) -> list[BadgeSpec]:
+    badges: list[BadgeSpec] = []
+    seen: dict[str, int] = {}
+    programme_badge: int | None = None
+    items = src.sequence(node, "badges", limit=limits.BADGES_PER_PROGRAM, what="badges per programme")
+    for i, item in enumerate(items or []):
+        where = f"badges[{i}]"
+        badge = _read_badge(src, item, where, theme_keys, things, language)
+        if badge is None:
+            continue
+        keys = {k.value: (k, v) for k, v in item.value}
+        if badge.key in seen:
+            src.error(keys["key"][1], f"{where}.key",
+                      f"badge '{badge.key}' is already badges[{seen[badge.key]}]")
+            continue
+        if badge.rule == BadgeRule.programme:
+            if programme_badge is not None:
+                src.error(keys["for"][1], f"{where}.for",
+                          f"badges[{programme_badge}] is already for completing the programme")
+                continue
+            programme_badge = i
+        seen[badge.key] = i
+        badges.append(badge)
+    return badges
+
+
+def _read_badge(src: Source, node: Node, where: str, theme_keys: set[str],
+                things: list[ThingSpec] | None, language: str) -> BadgeSpec | None:
+    keys = src.mapping(node, where, required=("key", "name", "for"), optional=BADGE_KEYS[3:])
+    if keys is None or not {"key", "name", "for"} <= set(keys):
+        return None
+    before = len(src.problems)
+    tr: dict[str, Any] = {}
+    key = src.slug(keys["key"], f"{where}.key")
+    name = src.localized(keys["name"], f"{where}.name", tr, "name", language)
+    badge = BadgeSpec(key=key or "", name=name or "", rule=BadgeRule.programme, translations=tr)
+    _read_badge_rule(src, keys["for"], f"{where}.for", badge, theme_keys, things)
+    for text_key in ("description", "criteria"):
+        if text_key in keys:
+            setattr(badge, text_key, src.localized(keys[text_key], f"{where}.{text_key}", tr,
+                                                   text_key, language,
+                                                   max_len=limits.LONG_TEXT_CHARS) or "")
+    if "hours" in keys:
+        badge.hours = src.number(keys["hours"], f"{where}.hours", minimum=0.5, maximum=10_000)
+    if len(src.problems) > before or key is None or name is None:
+        return None
+    return badge
+
+
+def _read_badge_rule(src: Source, node: Node, where: str, badge: BadgeSpec, theme_keys: set[str],
+                     things: list[ThingSpec] | None) -> None:
+    """`for: programme`, `for: {theme: KEY}` (all its must-do Things) or `for: {theme: KEY,
+    things: N}` (any N of its Things)."""
+    expected = "expected 'programme' or {theme: KEY} (with things: N for any N of its Things)"
+    if not isinstance(node, MappingNode):
+        if getattr(node, "value", None) != PROGRAMME_RULE:
+            src.error(node, where, f"{expected}; got {show(node)}")
+        return
+    keys = src.mapping(node, where, required=("theme",), optional=("things",))
+    if keys is None or "theme" not in keys:
+        return
+    badge.rule = BadgeRule.theme
+    badge.theme = src.text(keys["theme"], f"{where}.theme")
+    if badge.theme is not None and badge.theme not in theme_keys:
+        known = listing(sorted(theme_keys)) or "none are defined under 'themes'"
+        src.error(keys["theme"], f"{where}.theme", f"no theme '{badge.theme}'; expected one of {known}")
+        return
+    if "things" in keys:
+        badge.things = src.integer(keys["things"], f"{where}.things", minimum=1,
+                                   maximum=limits.THINGS_PER_PROGRAM)
+    if things is None or badge.theme is None:
+        return  # the Things have problems of their own: counting them would only add noise
+    in_theme = [t for t in things if t.theme == badge.theme]
+    if badge.things is not None and badge.things > len(in_theme):
+        src.error(keys["things"], f"{where}.things",
+                  f"asks for {badge.things} Things but theme '{badge.theme}' has {len(in_theme)}")
+    elif badge.things is None and not any(t.kind == ThingKind.must for t in in_theme):
+        src.error(keys["theme"], f"{where}.theme",
+                  f"theme '{badge.theme}' has no must-do Things; say how many of its Things "
+                  "earn the badge with 'things: N'")

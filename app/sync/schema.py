@@ -34,7 +34,7 @@ from app.cohorts.models import Enrolment, PostVisibility
 from app.i18n import LOCALES
 from app.programs.models import TieBreak
 from app.sync.cohorts import COHORT_KEYS, CSV_COLUMNS
-from app.sync.programs import EVIDENCE, KINDS, PROGRAM_KEYS, THING_KEYS
+from app.sync.programs import BADGE_KEYS, EVIDENCE, KINDS, PROGRAM_KEYS, PROGRAMME_RULE, THING_KEYS
 from app.sync.reader import EMAIL, LANGUAGE, NAME_TEXT, SHORT_TEXT, SLUG
 
 Schema = dict[str, Any]
@@ -152,6 +152,29 @@ def program_schema() -> Schema:
                                                 limits.FORUM_CATEGORIES,
                                                 "The forum's categories (default: General).")
                             | {"uniqueItems": True}}),
+            "badges": _list(_closed(
+                BADGE_KEYS, required=BADGE_KEYS[:3],
+                description="A badge, awarded the moment its rule is met.",
+                properties={
+                    "key": _slug("Stable id of the badge; awards are kept by it."),
+                    "name": _localized("The badge's name."),
+                    "for": {"anyOf": [
+                        {"const": PROGRAMME_RULE},
+                        _closed(("theme", "things"), required=("theme",), properties={
+                            "theme": _text("The key of one of the programme's themes."),
+                            "things": _integer("How many of the theme's Things (default: all "
+                                               "its must-do Things).", 1,
+                                               limits.THINGS_PER_PROGRAM)})],
+                        "description": "What earns it: 'programme' (its completion rule), or "
+                                       "{theme: KEY} (all the theme's must-do Things), or "
+                                       "{theme: KEY, things: N} (any N of its Things)."},
+                    "description": _localized("What the badge is for, in a sentence or two.",
+                                              limits.LONG_TEXT_CHARS),
+                    "criteria": _localized("What earning it takes, in Markdown.",
+                                           limits.LONG_TEXT_CHARS),
+                    "hours": {"type": "number", "minimum": 0.5, "maximum": 10_000,
+                              "description": "CPD hours (default: the Things' minutes)."},
+                }), limits.BADGES_PER_PROGRAM, "Badges the programme awards."),
         })
     schema["allOf"] = [
         _needs("pitch", "groups"),

@@ -19,7 +19,7 @@ from app import markdown
 from app.auth.models import User
 from app.cohorts.models import Cohort, CohortGroup, Membership, Role
 from app.db import id_of
-from app.programs.models import Program, Theme, Thing
+from app.programs.models import Badge, Program, Theme, Thing
 from app.programs.schedule import zone
 from app.sync.cohorts import CohortSpec, PersonSpec, ProgramFacts
 from app.sync.programs import ProgramSpec
@@ -170,14 +170,54 @@ def _sync_program(session: Session, spec: ProgramSpec, changes: list[Change], no
                                   "no longer in the file; its progress is kept"))
     if reordered:
         changes.append(Change("update", "programme", spec.key, "order of Things"))
+    _sync_badges(session, spec, id_of(program), changes, now)
     if len(changes) > before:
         program.updated_at = now  # the stamp that tells every process to reload its Things
     session.flush()
 
 
+def _sync_badges(session: Session, spec: ProgramSpec, program_id: int, changes: list[Change],
+                 now: datetime) -> None:
+    """Badges by key; one that leaves the file is archived, and what it awarded stays."""
+    badges = {b.key: b for b in session.exec(select(Badge).where(Badge.program_id == program_id))}
+    for position, badge_spec in enumerate(spec.badges, start=1):
+        values: dict[str, Any] = {
+            "position": position, "name": badge_spec.name, "rule": badge_spec.rule,
+            "theme_key": badge_spec.theme, "things_needed": badge_spec.things,
+            "description": badge_spec.description, "criteria": badge_spec.criteria,
+            "criteria_html": markdown.render(badge_spec.criteria), "hours": badge_spec.hours,
+            "translations": _with_criteria_html(badge_spec.translations),
+        }
+        name = f"{spec.key}/{badge_spec.key}"
+        badge = badges.pop(badge_spec.key, None)
+        if badge is None:
+            session.add(Badge(program_id=program_id, key=badge_spec.key, **values))
+            changes.append(Change("add", "badge", name, badge_spec.name))
+            continue
+        if badge.archived_at is not None:
+            badge.archived_at = None
+            changes.append(Change("restore", "badge", name, "its awards are back"))
+        changed = [c for c in _assign(badge, values) if c != "position"]
+        if changed:
+            changes.append(Change("update", "badge", name, ", ".join(_public(changed))))
+    for badge in badges.values():
+        if badge.archived_at is None:
+            badge.archived_at = now
+            changes.append(Change("archive", "badge", f"{spec.key}/{badge.key}",
+                                  "no longer in the file; what it awarded stays"))
+
+
+def _with_criteria_html(translations: dict[str, Any]) -> dict[str, Any]:
+    criteria: dict[str, str] = translations.get("criteria") or {}
+    if not criteria:
+        return translations
+    return {**translations,
+            "criteria_html": {code: markdown.render(text) for code, text in criteria.items()}}
+
+
 def _public(names: list[str]) -> list[str]:
     """Field names as trainers wrote them, without derived columns."""
-    hidden = {"description_html", "purpose_html", "body_html", "position"}
+    hidden = {"description_html", "purpose_html", "body_html", "criteria_html", "position"}
     return [n for n in names if n not in hidden] or ["order"]
 
 

@@ -17,6 +17,7 @@ from app.pitches import voting
 from app.pitches.models import VotingState
 from app.publishing import service as publishing
 from app.publishing.service import Upload
+from tests.badges.test_earning import BADGES
 from tests.browser.conftest import serving_data
 from tests.browser.test_pages_quality import (
     DESKTOP,
@@ -40,7 +41,8 @@ def said(language: str, message: str, **values: object) -> str:
 def fill(session) -> None:  # type: ignore[no-untyped-def]
     people = ["anna@example.org", "bram@example.org", "carla@example.org", "dirk@example.org"]
     program = FORUM_PROGRAM.replace("    title: Write a reflection\n",
-                                    "    title: Write a reflection\n    forum: {category: General}\n")
+                                    "    title: Write a reflection\n    forum: {category: General}\n"
+                                    ) + BADGES
     load(session, program, with_groups(cohort_yaml(participants=people), "team-1", "team-2",
                                              resource="trainer@example.org") + "language: da\n")
     dirk = member(session, "dirk@example.org")
@@ -161,6 +163,7 @@ def _pages(server: str) -> list[tuple[str, str, str]]:
                    ("/c/testcohort/groups/team-1", "my group"),
                    ("/c/testcohort/vote", "the ballot"),
                    ("/c/testcohort/forum/topics/2", "a topic in my group's space"),
+                   ("/c/testcohort/badges", "my badges"),
                    ("/c/testcohort/things/no-such-thing", "an error page")]
     trainer = [("/c/testcohort/desk", "the trainer's desk"), ("/c/testcohort/dashboard", "dashboard"),
                ("/c/testcohort/matrix", "the progress matrix"), ("/c/testcohort/signoff", "sign-off"),

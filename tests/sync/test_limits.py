@@ -232,7 +232,7 @@ def test_many_unknown_keys_are_each_reported_but_only_the_first_get_a_hint(
     assert len(found) == 20_000
     assert len(calls) == HINTS_PER_FILE
     expected = ("kind, id, title, things, version, language, summary, description, purpose, "
-                "completion, themes, groups, pitch, forum")
+                "completion, themes, groups, pitch, forum, badges")
     assert found[0] == (
         f"file0.yaml:44:1: unknown key 'langauge0' (did you mean 'language'?); expected one of "
         f"{expected}"

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from app.sync.cohorts import COHORT_KEYS, CSV_COLUMNS
-from app.sync.programs import PROGRAM_KEYS, THING_KEYS
+from app.sync.programs import BADGE_KEYS, PROGRAM_KEYS, THING_KEYS
 from app.sync.schema import Schema, cohort_schema, program_schema
 from app.sync.validate import Bundle, validate_paths, validate_texts
 from tests.fixtures.builders import FORUM_PROGRAM, PROGRAM, cohort_yaml, with_groups
@@ -60,6 +60,17 @@ things:
 groups: {max_size: 5, self_select: false}
 pitch: {votes_per_participant: 1, self_vote: false, tie_break: trainer}
 forum: {categories: [General, Help, Ideas]}
+badges:
+  - key: explorer
+    name: {en: Explorer, da: Opdager}
+    for: programme
+    description: For completing the programme.
+    criteria: |
+      Every must-do Thing and one can-do Thing.
+    hours: 12
+  - key: basics-done
+    name: The basics
+    for: {theme: basics}
 """
 
 BASE_COHORT = """\
@@ -164,6 +175,7 @@ def test_the_schemas_know_exactly_the_keys_the_validator_knows() -> None:
     program, cohort = program_schema(), cohort_schema()
     assert list(program["properties"]) == ["kind", *PROGRAM_KEYS]
     assert list(program["properties"]["things"]["items"]["properties"]) == list(THING_KEYS)
+    assert list(program["properties"]["badges"]["items"]["properties"]) == list(BADGE_KEYS)
     assert list(cohort["properties"]) == ["kind", *COHORT_KEYS]
     assert list(cohort["properties"]["participants"]["items"]["properties"]) == list(CSV_COLUMNS)
 
@@ -245,6 +257,9 @@ VALID_VARIATIONS = [
      "trainers: [{email: Trainer@Example.ORG}]"),
     ("open-enrolment", "cohort", "enrolment: closed", "enrolment: open"),
     ("relative-override", "cohort", "{forum-intro: 2027-01-25}", "{forum-intro: week 3}"),
+    ("badge-for-some-of-a-themes-things", "program", "for: {theme: basics}",
+     "for: {theme: basics, things: 1}"),
+    ("badge-hours-a-fraction", "program", "hours: 12", "hours: 7.5"),
     ("benchmark-one-and-danish", "cohort", "benchmark: 0.7\nlanguage: nl",
      "benchmark: 1\nlanguage: da"),
 ]
@@ -297,6 +312,12 @@ BROKEN = [
     ("forum-link-without-forum", "program", "forum: {categories: [General, Help, Ideas]}\n", ""),
     ("forum-without-categories", "program", "[General, Help, Ideas]", ""),
     ("category-twice", "program", "[General, Help, Ideas]", "[General, Help, General]"),
+    ("typo-in-a-badge", "program", "criteria: |", "criterion: |"),
+    ("badge-for-an-unknown-rule", "program", "for: programme", "for: everything"),
+    ("badge-without-a-rule", "program", "    for: programme\n", ""),
+    ("badge-hours-zero", "program", "hours: 12", "hours: 0"),
+    ("badge-for-no-things", "program", "for: {theme: basics}", "for: {theme: basics, things: 0}"),
+    ("badge-key-not-a-slug", "program", "key: basics-done", "key: Basics done"),
     ("typo-in-a-participant", "cohort", "organization: Eindhoven", "organisation: Eindhoven"),
     ("typo-at-cohort-top-level", "cohort", "participants:", "participant:"),
     ("unknown-key-for-a-trainer", "cohort", "trainers: [trainer@example.org]",
