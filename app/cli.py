@@ -24,6 +24,7 @@ from app import db as ting_db
 from app.auth import router as auth_router
 from app.auth import service as auth_service
 from app.auth.models import User
+from app.badges import keys as badge_keys
 from app.cohorts import invitations
 from app.cohorts import service as cohorts_service
 from app.config import ConfigurationError, Settings, get_settings
@@ -45,6 +46,9 @@ admin_cli = typer.Typer(help="Site admins (they see every cohort) and programme 
                         no_args_is_help=True)
 cli.add_typer(token_cli, name="token")
 cli.add_typer(admin_cli, name="admin")
+keys_cli = typer.Typer(help="The keys that sign badges (Open Badges 3.0 credentials).",
+                       no_args_is_help=True)
+cli.add_typer(keys_cli, name="keys")
 new_cli = typer.Typer(help="Start a programme or cohort file from a commented skeleton.",
                       no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
@@ -483,3 +487,17 @@ def main() -> None:
     except ConfigurationError as exc:
         _err(str(exc))
         sys.exit(1)
+
+
+@keys_cli.command("rotate")
+def keys_rotate() -> None:
+    """Make a new signing key for badges; earlier keys stay published, so what they signed
+    still verifies. Keys are kept in TING_BADGE_KEY_FILE when it is set, else in the database."""
+    settings = get_settings()
+    engine = _ready_engine(settings)
+    with ting_db.unit_of_work(engine) as session:
+        made = badge_keys.rotate(session, key_file=settings.badge_key_file)
+        count = len(badge_keys.all_keys(session, key_file=settings.badge_key_file))
+    where = settings.badge_key_file or "the database"
+    typer.echo(f"New badge key {made.multibase} (in {where}); it signs from now on. "
+               f"{count} key(s) published in the issuer's DID document.")

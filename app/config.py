@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     invitation_days: int = Field(default=7, ge=1, le=90)  # how long an invitation link works
     mail_sender: bool = True  # run the background sender in this process
     mail_poll_seconds: float = Field(default=5.0, gt=0)
+    # the issuer's Ed25519 keys for badges, as PEM, the newest last (none: in the database)
+    badge_key_file: Path | None = None
 
     @property
     def cookies_secure(self) -> bool:

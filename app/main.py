@@ -19,6 +19,7 @@ from app import i18n, templating
 from app.auth import oidc
 from app.auth import router as auth_router
 from app.auth.deps import BEARER_SCHEME
+from app.badges import api as badges_api
 from app.badges import router as badges_router
 from app.cohorts import api as cohorts_api
 from app.cohorts import router as cohorts_router
@@ -51,7 +52,7 @@ from app.progress import router as progress_router
 from app.progress.models import Approval, Decision, ThingStatus
 from app.publishing import api as publishing_api
 from app.publishing import router as publishing_router
-from app.schemas import problems
+from app.schemas import STORABLE_JSON, STORABLE_JSON_NAME, problems
 from app.security import GuardedSessionMiddleware, SecurityHeaders
 
 SESSION_COOKIE = "ting_session"
@@ -107,8 +108,9 @@ class ConcurrencyLimit:
 
 
 def _declare_bearer_tokens(app: FastAPI) -> None:
-    """Every API operation takes a bearer token. Said in the document once, here, rather than
-    by a dependency on every route (which would cost a layer on every request)."""
+    """Every API operation takes a bearer token, except those that declare `security: []`
+    (open to anyone). Said in the document once, here, rather than by a dependency on every
+    route (which would cost a layer on every request)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -116,9 +118,10 @@ def _declare_bearer_tokens(app: FastAPI) -> None:
             document = generate()
             schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
             schemes["bearer"] = BEARER_SCHEME
+            document["components"].setdefault("schemas", {})[STORABLE_JSON_NAME] = STORABLE_JSON
             for operations in document["paths"].values():
                 for operation in operations.values():
-                    operation["security"] = [{"bearer": []}]
+                    operation.setdefault("security", [{"bearer": []}])
             app.openapi_schema = document
         return app.openapi_schema
 
@@ -204,6 +207,7 @@ def create_app(
     pages(groups_router.router)
     api(pitches_api.router)
     api(publishing_api.router)
+    api(badges_api.router)
     pages(pitches_router.router)
     for router in (pages_router.router, auth_router.router, cohorts_router.router,
                    account_pages.router, language_pages.router, sign_in_pages.router, outbox_pages.router,

@@ -1,6 +1,7 @@
 """Every table, imported in one place so metadata is complete for Alembic and tests."""
 
 from app.auth.models import AccountLink, ApiToken, BrowserSession, SignInFailure, User
+from app.badges.models import IssuerKey
 from app.cohorts.models import Cohort, CohortGroup, Membership
 from app.dashboards.models import ReminderSent
 from app.forum.models import (
@@ -45,6 +46,7 @@ __all__ = [
     "ForumRead",
     "ForumSubscription",
     "ForumTopic",
+    "IssuerKey",
     "Membership",
     "OutboxMail",
     "Pilot",

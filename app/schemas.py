@@ -14,6 +14,17 @@ STORABLE_TEXT = r"^[^\x00]*$"
 SOME_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"
 
 
+# Any JSON whose text every database can store, for a body taken as it comes (a credential to
+# check): the document's components hold it under this name (app.main adds it).
+STORABLE_JSON_NAME = "StorableJson"
+_ANY = {"$ref": f"#/components/schemas/{STORABLE_JSON_NAME}"}
+STORABLE_OBJECT = {"type": "object", "propertyNames": {"pattern": STORABLE_TEXT},
+                   "additionalProperties": _ANY}
+STORABLE_JSON = {"anyOf": [{"type": "string", "pattern": STORABLE_TEXT}, {"type": "number"},
+                           {"type": "boolean"}, {"type": "null"},
+                           {"type": "array", "items": _ANY}, STORABLE_OBJECT]}
+
+
 class Input(BaseModel):
     """Every request body: an unknown field is refused, never silently dropped."""
 

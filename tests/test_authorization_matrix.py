@@ -148,6 +148,13 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     # badges: the cohort's page for its people; a badge's picture for anyone (this one has none)
     ("GET", "/c/{cohort}/badges"):                              (303, 200, 404, 200, 200, 200),
     ("GET", "/badges/{program}/{badge}.svg"):                   (404, 404, 404, 404, 404, 404),
+    # a credential of one's own (nobody here has earned one); the issuer's keys and any
+    # credential's public page and check are for anyone
+    ("GET", "/c/{cohort}/badges/{badge}/credential.json"):      (303, 404, 404, 404, 404, 404),
+    ("GET", "/.well-known/did.json"):                           (200, 200, 200, 200, 200, 200),
+    ("GET", "/credentials/{public_id}.json"):                   (404, 404, 404, 404, 404, 404),
+    ("GET", "/credentials/{public_id}"):                        (404, 404, 404, 404, 404, 404),
+    ("POST", "/api/v1/credentials/verify"):                     (200, 200, 200, 200, 200, 200),
     ("GET", "/c/{cohort}/people"):                              (303, 403, 404, 200, 403, 200),
     ("POST", "/c/{cohort}/invitations"):                        (303, 403, 404, 303, 403, 303),
     ("GET", "/join/{cohort}"):                                  (404, 404, 404, 404, 404, 404),
@@ -217,7 +224,8 @@ ENOUGH_WORDS = "one two three four five six"
 FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS, "decision": "approve",
         "title": "t", "body": ENOUGH_WORDS, "language": "da", "category": "General",
         "action": "pin", "summary": "s", "plan": ENOUGH_WORDS, "state": "open"}
-JSON_BODIES = {"/publications": {"files": [{"name": "x.yaml", "text": "kind: program"}]},
+JSON_BODIES = {"/verify": {"issuer": "did:web:example.org"},
+               "/publications": {"files": [{"name": "x.yaml", "text": "kind: program"}]},
                "/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"body": ENOUGH_WORDS},
                "/completion": {}, "{completion_id}": {"decision": "approve"},
                "/questions": {"body": ENOUGH_WORDS}, "/comments": {"body": ENOUGH_WORDS},
@@ -275,7 +283,8 @@ def test_each_role_gets_the_expected_answer(
               "comment_id": str(comment.id), "thing": "intro", "topic_id": str(topic.id),
               "group": "team-1", "forum_post_id": str(opening.id), "number": "1",
               "feed_key": feed_keys.feed_key(anna_user, secret=TEST_SECRET),
-              "program": "testprog", "revision": str(revision.id), "badge": "finisher"}
+              "program": "testprog", "revision": str(revision.id), "badge": "finisher",
+              "public_id": "nonesuch"}
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
     if path.endswith("/search"):
         url += "?q=ours"

@@ -453,3 +453,15 @@ def test_remind_mails_who_is_behind_once_a_day_and_a_dry_run_sends_nothing(
     assert ting.count("outbox_mails") == 2
     unknown = ting("remind", "nonesuch")
     assert unknown.returncode == 1 and "No cohort 'nonesuch' in Ting." in unknown.stderr
+
+
+def test_keys_rotate_adds_a_key_and_keeps_the_old_ones(ting: Ting, yaml_set: Path) -> None:
+    assert ting("import", yaml_set).returncode == 0
+    first = ting("keys", "rotate")
+    assert first.returncode == 0, first.stderr
+    assert "1 key(s) published" in first.stdout and "in the database" in first.stdout
+    second = ting("keys", "rotate")
+    assert "2 key(s) published" in second.stdout
+    with sqlite3.connect(ting.database) as connection:
+        stored = connection.execute("SELECT public_multibase FROM issuer_keys ORDER BY id").fetchall()
+    assert [row[0] for row in stored] == [first.stdout.split()[3], second.stdout.split()[3]]

@@ -1,11 +1,18 @@
-"""Badges in the browser: a participant's badges page, and each badge's picture."""
+"""Badges in the browser: a participant's badges page and credential downloads, each badge's
+picture, the issuer's DID document, and the page anyone with a credential's link may check it
+on."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.badges import credentials
 from app.badges import service as badges_service
+from app.badges.deps import IssuerDep
 from app.cohorts.deps import CohortMember
 from app.deps import SessionDep
 from app.templating import render
@@ -13,11 +20,27 @@ from app.templating import render
 router = APIRouter()
 
 
+def _json(document: dict[str, Any], *, download: str | None = None,
+          media_type: str = "application/ld+json") -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{download}"'} if download else {}
+    return Response(json.dumps(document, indent=2, ensure_ascii=False), media_type=media_type,
+                    headers=headers)
+
+
 @router.get("/c/{cohort}/badges")
 def badges_page(request: Request, member: CohortMember, db: SessionDep) -> Response:
     return render(request, "badges/badges.html", {
         "user": member.user, "member": member, "cohort": member.cohort,
         "cards": badges_service.cards(db, member=member)})
+
+
+@router.get("/c/{cohort}/badges/{badge}/credential.json")
+def badge_credential(badge: str, member: CohortMember, db: SessionDep,
+                     issuer: IssuerDep) -> Response:
+    """The caller's badge as a signed OpenBadgeCredential, to keep or put in a wallet."""
+    earned = credentials.mine(db, member=member, badge_key=badge)
+    return _json(credentials.signed(db, earned, issuer=issuer),
+                 download=f"{member.program.key}-{badge}.json")
 
 
 @router.get("/badges/{program}/{badge}.svg")
@@ -28,3 +51,26 @@ def badge_image(program: str, badge: str, db: SessionDep) -> Response:
         "Cache-Control": "public, max-age=86400",
         # a picture, never a page: nothing in it runs, whatever a name holds
         "Content-Security-Policy": "default-src 'none'; sandbox"})
+
+
+@router.get("/.well-known/did.json")
+def did_document(db: SessionDep, issuer: IssuerDep) -> Response:
+    """The issuer's keys (did:web), for anyone who checks a credential."""
+    return _json(credentials.did_document(db, issuer=issuer),
+                 media_type="application/did+ld+json")
+
+
+@router.get("/credentials/{public_id}.json")
+def credential_json(public_id: str, db: SessionDep, issuer: IssuerDep) -> Response:
+    earned = credentials.by_public_id(db, public_id=public_id)
+    return _json(credentials.signed(db, earned, issuer=issuer))
+
+
+@router.get("/credentials/{public_id}")
+def credential_page(request: Request, public_id: str, db: SessionDep,
+                    issuer: IssuerDep) -> Response:
+    """Whether a credential is valid, by whom, for what, and whether it was revoked: for
+    anyone with its link (the address printed on the certificate)."""
+    earned = credentials.by_public_id(db, public_id=public_id)
+    verdict = credentials.verify(db, credentials.signed(db, earned, issuer=issuer), issuer=issuer)
+    return render(request, "badges/credential.html", {"earned": earned, "verdict": verdict})

@@ -25,6 +25,10 @@ class BadgeCard:
     progress: BadgeProgress | None  # None for staff: they see what each badge is for
 
     @property
+    def public_id(self) -> str | None:
+        return self.progress.public_id if self.progress else None
+
+    @property
     def hours_shown(self) -> str:
         """7.5, or 12 (no ".0")."""
         return f"{self.hours:g}" if self.hours is not None else ""
@@ -45,7 +49,7 @@ def hours_for(badge: BadgeFacts, curriculum: Curriculum) -> float | None:
     else:
         covered = [t for t in curriculum.things if t.theme_key == badge.theme_key]
     minutes = sum(t.minutes or 0 for t in covered)
-    return round(minutes / 30) / 2 if minutes else None
+    return max(0.5, round(minutes / 30) / 2) if minutes else None
 
 
 def cards(session: Session, *, member: Member) -> list[BadgeCard]:

@@ -26,6 +26,7 @@ class BadgeProgress:
     need: int
     awarded_at: datetime | None = None
     revoked: bool = False
+    public_id: str | None = None  # the credential's, once awarded
 
     @property
     def is_earned(self) -> bool:
@@ -92,5 +93,6 @@ def badges_of(session: Session, *, membership_id: int, program: Program,
         award = awards.get(badge.id)
         found.append(BadgeProgress(badge, have, need,
                                    awarded_at=award.awarded_at if award else None,
-                                   revoked=bool(award and award.revoked_at)))
+                                   revoked=bool(award and award.revoked_at),
+                                   public_id=award.public_id if award else None))
     return found
