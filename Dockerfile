@@ -7,6 +7,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     TING_DATABASE_URL=sqlite:////data/ting.db
 
+# the TrueType font of badge certificates (TING_CERTIFICATE_FONT)
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /srv/ting
 RUN useradd --create-home --uid 10001 ting && mkdir /data && chown ting /data
 

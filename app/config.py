@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     mail_poll_seconds: float = Field(default=5.0, gt=0)
     # the issuer's Ed25519 keys for badges, as PEM, the newest last (none: in the database)
     badge_key_file: Path | None = None
+    # the TrueType font of badge certificates (its bold beside it); Debian's fonts-dejavu-core
+    certificate_font: Path | None = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
     @property
     def cookies_secure(self) -> bool:

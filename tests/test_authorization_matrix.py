@@ -151,6 +151,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     # a credential of one's own (nobody here has earned one); the issuer's keys and any
     # credential's public page and check are for anyone
     ("GET", "/c/{cohort}/badges/{badge}/credential.json"):      (303, 404, 404, 404, 404, 404),
+    ("GET", "/c/{cohort}/badges/{badge}/certificate.pdf"):      (303, 404, 404, 404, 404, 404),
     ("GET", "/.well-known/did.json"):                           (200, 200, 200, 200, 200, 200),
     ("GET", "/credentials/{public_id}.json"):                   (404, 404, 404, 404, 404, 404),
     ("GET", "/credentials/{public_id}"):                        (404, 404, 404, 404, 404, 404),

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
+from app.badges import certificate as certificate_pdf
 from app.badges import keys as issuer_keys
 from app.badges import proof
 from app.badges.service import hours_for
@@ -25,8 +26,8 @@ from app.cohorts.models import Cohort, Member, Membership
 from app.errors import NotFound
 from app.i18n import _
 from app.programs import service as programs_service
-from app.programs.models import Badge, BadgeFacts, Program
-from app.progress.models import Award
+from app.programs.models import Badge, BadgeFacts, BadgeRule, Program
+from app.progress.models import COUNTED, Award, Completion
 
 
 @dataclass(frozen=True)
@@ -203,3 +204,20 @@ def verify(session: Session, document: dict[str, Any], *, issuer: Issuer,
             when=_moment(award.revoked_at), reason=award.revoked_reason or ""), earned)
     return Verdict(True, _("Valid: issued by {issuer} for “{badge}”.").format(
         issuer=library_of(earned.cohort), badge=earned.badge.default_name), earned)
+
+
+def certificate(session: Session, earned: Earned, *, issuer: Issuer, font: Path | None) -> bytes:
+    """The award's certificate (PDF), in the reader's language."""
+    curriculum = programs_service.curriculum(session, program=earned.program)
+    done = set(session.exec(select(Completion.thing_id).where(
+        Completion.membership_id == earned.award.membership_id,
+        col(Completion.approval).in_(list(COUNTED)))))
+    covered = [t for t in curriculum.things if t.id in done and (
+        earned.badge.rule == BadgeRule.programme or t.theme_key == earned.badge.theme_key)]
+    return certificate_pdf.render(certificate_pdf.CertificateText(
+        name=earned.name, badge=earned.badge.name, program=earned.program.text("title"),
+        cohort=earned.cohort.text("title"), library=library_of(earned.cohort),
+        awarded_on=certificate_pdf.day_text(earned.award.awarded_at.date()),
+        hours=earned.hours, things=[t.title for t in covered],
+        signatory=earned.cohort.signatory, credential_id=earned.award.public_id,
+        verify_url=issuer.url(f"/credentials/{earned.award.public_id}")), font=font)

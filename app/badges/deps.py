@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,3 +16,11 @@ def issuer_of(request: Request) -> Issuer:
 
 
 IssuerDep = Annotated[Issuer, Depends(issuer_of)]
+
+
+def certificate_font(request: Request) -> Path | None:
+    font: Path | None = request.app.state.settings.certificate_font
+    return font
+
+
+FontDep = Annotated[Path | None, Depends(certificate_font)]

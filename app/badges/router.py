@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from app.badges import credentials
 from app.badges import service as badges_service
-from app.badges.deps import IssuerDep
+from app.badges.deps import FontDep, IssuerDep
 from app.cohorts.deps import CohortMember
 from app.deps import SessionDep
 from app.templating import render
@@ -41,6 +41,18 @@ def badge_credential(badge: str, member: CohortMember, db: SessionDep,
     earned = credentials.mine(db, member=member, badge_key=badge)
     return _json(credentials.signed(db, earned, issuer=issuer),
                  download=f"{member.program.key}-{badge}.json")
+
+
+@router.get("/c/{cohort}/badges/{badge}/certificate.pdf")
+def badge_certificate(badge: str, member: CohortMember, db: SessionDep, issuer: IssuerDep,
+                      font: FontDep) -> Response:
+    """The caller's certificate for a badge: one page to print, with the address and QR code
+    anyone can check it by."""
+    earned = credentials.mine(db, member=member, badge_key=badge)
+    return Response(credentials.certificate(db, earned, issuer=issuer, font=font),
+                    media_type="application/pdf", headers={
+                        "Content-Disposition":
+                            f'attachment; filename="{member.program.key}-{badge}-certificate.pdf"'})
 
 
 @router.get("/badges/{program}/{badge}.svg")

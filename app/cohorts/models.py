@@ -63,6 +63,7 @@ class Cohort(SQLModel, table=True):
     posts_allow_public: bool = False
     benchmark: float = 0.7
     language: str | None = Field(default=None, max_length=10)  # None: the programme's
+    signatory: str | None = Field(default=None, max_length=300)  # under its certificates
     translations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

@@ -44,6 +44,7 @@ _COHORT_FIELDS = {
     "due_overrides": "due_overrides", "enrolment": "enrolment", "pitch_due_at": "pitch_due",
     "posts_default_visibility": "posts", "posts_allow_public": "posts",
     "benchmark": "benchmark", "language": "language", "translations": "translations",
+    "signatory": "signatory",
 }
 
 

@@ -24,7 +24,7 @@ from app.sync.reader import EMAIL, NAME_TEXT, SLUG, Position, Problem, Source, c
 COHORT_KEYS = (
     "id", "program", "title", "timezone", "starts", "ends", "final_session", "organizations",
     "trainers", "managers", "participants", "participants_csv", "groups", "due_overrides",
-    "enrolment", "pitch_due", "posts", "benchmark", "language",
+    "enrolment", "pitch_due", "posts", "benchmark", "language", "signatory",
 )
 CSV_COLUMNS = ("email", "name", "organization", "group")
 ROSTER_INSIDE = ("expected a file in this cohort's folder or a folder below it, like roster.csv "
@@ -82,6 +82,7 @@ class CohortSpec:
     posts_allow_public: bool = False
     benchmark: float = 0.7
     language: str | None = None  # None: the programme's
+    signatory: str | None = None  # the line signed under a badge's certificate
     translations: dict[str, Any] = field(default_factory=dict)
     dates_known: bool = True  # starts and timezone were read, so Things can be dated
 
@@ -125,6 +126,8 @@ def read_cohort(
         spec.benchmark = src.number(keys["benchmark"], "benchmark", minimum=0, maximum=1) or 0.7
     if "posts" in keys:
         _read_posts(src, keys["posts"], spec)
+    if "signatory" in keys:
+        spec.signatory = src.text(keys["signatory"], "signatory", max_len=300)
 
     organizations = _read_organizations(src, keys.get("organizations"))
     spec.organizations = organizations or []

@@ -265,6 +265,8 @@ def cohort_schema() -> Schema:
                                          "with (default 0.7)."},
             "language": _enum(LOCALES, "Default UI language for the cohort's people (default: "
                                        "the programme's)."),
+            "signatory": _text("The line signed under a badge's certificate, like 'Anna Hansen, "
+                               "head of learning'.", 300),
         })
     schema["properties"]["posts"] |= {
         "if": {"required": ["default_visibility"],

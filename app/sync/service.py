@@ -237,6 +237,7 @@ def _sync_cohort(session: Session, spec: CohortSpec, changes: list[Change], now:
         "posts_default_visibility": spec.posts_default_visibility,
         "posts_allow_public": spec.posts_allow_public, "benchmark": spec.benchmark,
         "language": spec.language, "translations": spec.translations,
+        "signatory": spec.signatory,
     }
     cohort = session.exec(select(Cohort).where(Cohort.key == spec.key)).first()
     if cohort is None:

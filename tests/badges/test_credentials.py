@@ -31,9 +31,9 @@ SCHEMA = jsonschema_rs.Draft201909Validator(
     json.loads((SHARED / "achievementcredential.schema.json").read_text()))
 
 
-def earn_basics(db: Session) -> None:
-    load(db, WITH_BADGES.replace("    criteria: Every", "    hours: 3\n    criteria: Every"),
-         cohort_yaml())
+def earn_basics(db: Session, *, signatory: str | None = None) -> None:
+    cohort = cohort_yaml() + (f"signatory: {signatory}\n" if signatory else "")
+    load(db, WITH_BADGES.replace("    criteria: Every", "    hours: 3\n    criteria: Every"), cohort)
     anna = member(db, ANNA)
     progress_service.complete_thing(db, member=anna, key="intro")
     progress_service.submit(db, member=anna, key="reflect", reflection=ENOUGH_WORDS,
