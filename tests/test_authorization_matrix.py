@@ -156,6 +156,14 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/credentials/{public_id}.json"):                   (404, 404, 404, 404, 404, 404),
     ("GET", "/credentials/{public_id}"):                        (404, 404, 404, 404, 404, 404),
     ("POST", "/api/v1/credentials/verify"):                     (200, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/cohorts/{cohort}/badges"):                 (401, 200, 404, 200, 200, 200),
+    ("GET", "/api/v1/cohorts/{cohort}/badges/{badge}/credential"): (401, 404, 404, 404, 404, 404),
+    ("GET", "/credentials/status/revocation"):                  (200, 200, 200, 200, 200, 200),
+    # trainers withdraw a badge (Anna has none here: 404 once allowed)
+    ("POST", "/c/{cohort}/participants/{membership_id}/badges/{badge}/revoke"):
+                                                                (303, 403, 404, 404, 403, 404),
+    ("POST", "/api/v1/cohorts/{cohort}/participants/{membership_id}/badges/{badge}/revocation"):
+                                                                (401, 403, 404, 404, 403, 404),
     ("GET", "/c/{cohort}/people"):                              (303, 403, 404, 200, 403, 200),
     ("POST", "/c/{cohort}/invitations"):                        (303, 403, 404, 303, 403, 303),
     ("GET", "/join/{cohort}"):                                  (404, 404, 404, 404, 404, 404),
@@ -224,8 +232,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
 ENOUGH_WORDS = "one two three four five six"
 FORM = {"name": "x", "email": ANNA, "reflection": ENOUGH_WORDS, "decision": "approve",
         "title": "t", "body": ENOUGH_WORDS, "language": "da", "category": "General",
-        "action": "pin", "summary": "s", "plan": ENOUGH_WORDS, "state": "open"}
-JSON_BODIES = {"/verify": {"issuer": "did:web:example.org"},
+        "action": "pin", "summary": "s", "plan": ENOUGH_WORDS, "state": "open", "reason": "r"}
+JSON_BODIES = {"/verify": {"issuer": "did:web:example.org"}, "/revocation": {"reason": "r"},
                "/publications": {"files": [{"name": "x.yaml", "text": "kind: program"}]},
                "/posts": {"title": "t", "body": ENOUGH_WORDS}, "/reflection": {"body": ENOUGH_WORDS},
                "/completion": {}, "{completion_id}": {"decision": "approve"},

@@ -1,16 +1,21 @@
-"""Badges through the API: check a credential against this issuer's keys and records."""
+"""Badges through the API: a participant's badges and their credentials, a trainer's withdrawal,
+and a check of any credential against this issuer's keys and records."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, Field
 
 from app.badges import credentials
+from app.badges import service as badges_service
 from app.badges.deps import IssuerDep
-from app.deps import SessionDep
-from app.schemas import STORABLE_OBJECT
+from app.cohorts.deps import CohortMember
+from app.deps import RowId, SessionDep
+from app.schemas import SOME_TEXT, STORABLE_OBJECT, Input, problems
 
 router = APIRouter(tags=["badges"])
 
@@ -41,3 +46,68 @@ def verify_credential(db: SessionDep, issuer: IssuerDep,
         revoked=bool(earned and earned.award.revoked_at),
         achievement=earned.badge.default_name if earned else None,
         issuer=credentials.library_of(earned.cohort) if earned else None)
+
+
+class BadgeOut(BaseModel):
+    key: str
+    name: str
+    description: str
+    hours: float | None
+    have: int | None = Field(description="Of `need`, how many are done (participants only).")
+    need: int | None
+    awarded_at: datetime | None
+    revoked: bool
+    credential: str | None = Field(description="Where the signed credential is, once earned.")
+
+
+@router.get("/cohorts/{cohort}/badges", response_model=list[BadgeOut], responses=problems(404))
+def list_badges(request: Request, member: CohortMember, db: SessionDep) -> list[BadgeOut]:
+    """The programme's badges; a participant's with their progress and awards."""
+    found = []
+    for card in badges_service.cards(db, member=member):
+        progress = card.progress
+        earned = bool(progress and progress.awarded_at)
+        found.append(BadgeOut(
+            key=card.badge.key, name=card.badge.name, description=card.badge.description,
+            hours=card.hours, have=progress.have if progress else None,
+            need=progress.need if progress else None,
+            awarded_at=progress.awarded_at if progress else None,
+            revoked=bool(progress and progress.revoked),
+            credential=str(request.url_for("badge_credential_api", cohort=member.cohort.key,
+                                           badge=card.badge.key)) if earned else None))
+    return found
+
+
+@router.get("/cohorts/{cohort}/badges/{badge}/credential",
+            responses={**problems(404), 200: {
+                "description": "The signed OpenBadgeCredential (JSON-LD).",
+                "content": {"application/ld+json": {"schema": {"type": "object"}}}}})
+def badge_credential_api(badge: str, member: CohortMember, db: SessionDep,
+                         issuer: IssuerDep) -> Response:
+    """The caller's badge as a signed OpenBadgeCredential (404 until earned)."""
+    earned = credentials.mine(db, member=member, badge_key=badge)
+    return Response(json.dumps(credentials.signed(db, earned, issuer=issuer), ensure_ascii=False),
+                    media_type="application/ld+json")
+
+
+class RevocationIn(Input):
+    reason: str = Field(min_length=1, max_length=badges_service.REASON_CHARS, pattern=SOME_TEXT,
+                        description="Why the badge is withdrawn; the participant reads it.")
+
+
+class RevocationOut(BaseModel):
+    badge: str
+    revoked_at: datetime
+    reason: str
+
+
+@router.post("/cohorts/{cohort}/participants/{membership_id}/badges/{badge}/revocation",
+             response_model=RevocationOut, responses=problems(403, 404, 409))
+def badge_revocation(membership_id: RowId, badge: str, body: RevocationIn, member: CohortMember,
+                     db: SessionDep) -> RevocationOut:
+    """A trainer withdraws a participant's badge (409 if it was withdrawn already); the
+    participant is told by mail, and the credential fails every check from now on."""
+    award = badges_service.revoke(db, member=member, membership_id=membership_id,
+                                  badge_key=badge, reason=body.reason)
+    assert award.revoked_at is not None and award.revoked_reason is not None
+    return RevocationOut(badge=badge, revoked_at=award.revoked_at, reason=award.revoked_reason)

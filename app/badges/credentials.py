@@ -8,6 +8,8 @@ credential says nothing else about them.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.auth.models import User
 from app.badges import certificate as certificate_pdf
@@ -131,6 +133,10 @@ def unsigned(earned: Earned, *, issuer: Issuer) -> dict[str, Any]:
     return {
         "@context": proof.CONTEXT,
         "id": issuer.url(f"/credentials/{award.public_id}"),
+        "credentialStatus": {  # its bit in the issuer's revocation list: the award's id
+            "id": issuer.url(f"{STATUS_PATH}#{award.id}"), "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation", "statusListIndex": str(award.id),
+            "statusListCredential": issuer.url(STATUS_PATH)},
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {"id": issuer.did, "type": ["Profile"], "name": library_of(earned.cohort),
                    "url": issuer.base_url},
@@ -154,6 +160,32 @@ def _plain(html: str) -> str:
     import re
 
     return re.sub(r"\s+\n", "\n", re.sub(r"<[^>]+>", "", html)).strip()
+
+
+STATUS_PATH = "/credentials/status/revocation"
+STATUS_BITS = 131_072  # the least a list holds (16 KB), so that one bit says little of whom
+
+
+def status_list(session: Session, *, issuer: Issuer, now: datetime | None = None) -> dict[str, Any]:
+    """The issuer's revocation list (W3C Bitstring Status List): bit N, counted from the left,
+    is set when award N was revoked; gzipped, base64url, signed like a credential."""
+    highest = session.exec(select(func.max(Award.id))).one() or 0
+    size = max(STATUS_BITS, -(-(highest + 1) // STATUS_BITS) * STATUS_BITS)
+    bits = bytearray(size // 8)
+    for award_id in session.exec(select(Award.id).where(col(Award.revoked_at).is_not(None))):
+        if award_id is not None:
+            bits[award_id // 8] |= 0x80 >> (award_id % 8)
+    encoded = base64.urlsafe_b64encode(gzip.compress(bytes(bits), mtime=0)).rstrip(b"=")
+    document = {
+        "@context": [proof.VC_V2], "id": issuer.url(STATUS_PATH),
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer.did, "validFrom": _moment(now or datetime.now(UTC)),
+        "credentialSubject": {"id": issuer.url(f"{STATUS_PATH}#list"),
+                              "type": "BitstringStatusList", "statusPurpose": "revocation",
+                              "encodedList": "u" + encoded.decode()},
+    }
+    key = issuer_keys.signing_key(session, key_file=issuer.key_file)
+    return proof.sign(document, key=key.key, verification_method=f"{issuer.did}#{key.multibase}")
 
 
 def signed(session: Session, earned: Earned, *, issuer: Issuer) -> dict[str, Any]:

@@ -72,6 +72,14 @@ def did_document(db: SessionDep, issuer: IssuerDep) -> Response:
                  media_type="application/did+ld+json")
 
 
+@router.get("/credentials/status/revocation")
+def revocation_list(db: SessionDep, issuer: IssuerDep) -> Response:
+    """The issuer's revocation list, which every credential's `credentialStatus` points to."""
+    response = _json(credentials.status_list(db, issuer=issuer))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 @router.get("/credentials/{public_id}.json")
 def credential_json(public_id: str, db: SessionDep, issuer: IssuerDep) -> Response:
     earned = credentials.by_public_id(db, public_id=public_id)

@@ -4,18 +4,24 @@ hours it stands for, and its picture."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from app.auth.models import User
 from app.badges import images
-from app.cohorts.models import Member
-from app.errors import NotFound
-from app.i18n import _
+from app.cohorts import models as cohort_rules
+from app.cohorts.models import Member, Membership
+from app.db import id_of
+from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import _, speaking
+from app.mail import service as mail_service
 from app.programs import service as programs_service
 from app.programs.models import Badge, BadgeFacts, BadgeRule, Program, ThingKind
 from app.programs.service import Curriculum
 from app.progress import awards
 from app.progress.awards import BadgeProgress
+from app.progress.models import Award
 
 
 @dataclass(frozen=True)
@@ -71,3 +77,44 @@ def image(session: Session, *, program_key: str, badge_key: str) -> str:
     if name is None:
         raise NotFound(_("No such badge."))
     return images.default_svg(name)
+
+
+REASON_CHARS = 500
+
+
+def revoke(session: Session, *, member: Member, membership_id: int, badge_key: str,
+           reason: str, now: datetime | None = None) -> Award:
+    """A trainer withdraws a participant's badge, with a reason; its credential says so from
+    then on (its status list too), and the participant is told by mail, in their language."""
+    cohort_rules.require_trainer(member, _("Only the cohort's trainers withdraw badges."))
+    text = reason.strip()
+    if not text:
+        raise InvalidInput(_("Say why the badge is withdrawn: the participant is told."),
+                           field="reason")
+    if len(text) > REASON_CHARS:
+        raise InvalidInput(_("A reason can be at most {count} characters long.").format(
+            count=REASON_CHARS), field="reason")
+    found = session.exec(
+        select(Award, Membership, User).join(Badge, col(Badge.id) == col(Award.badge_id))
+        .join(Membership, col(Membership.id) == col(Award.membership_id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(Award.membership_id == membership_id, Membership.cohort_id == member.cohort.id,
+               Badge.key == badge_key, Badge.program_id == member.program.id)).first()
+    if found is None:
+        raise NotFound(_("This participant has not earned that badge."))
+    award, _membership, earner = found
+    if award.revoked_at is not None:
+        raise Conflict(_("This badge was withdrawn already."))
+    award.revoked_at, award.revoked_by_id = now or datetime.now(UTC), id_of(member.user)
+    award.revoked_reason = text
+    session.add(award)
+    name = session.exec(select(Badge.name).where(Badge.id == award.badge_id)).one()
+    with speaking(earner.language, member.cohort.language):
+        mail_service.queue(session, to=earner.email, subject=_("Your badge “{badge}” was withdrawn")
+                           .format(badge=name), body=_(
+            "Hello {name},\n\nA trainer of {cohort} has withdrawn your badge “{badge}”. Their "
+            "reason:\n\n{reason}\n\nIts credential and certificate no longer count as valid. If "
+            "you think this is a mistake, answer your trainer.").format(
+                name=earner.name, cohort=member.cohort.text("title"), badge=name, reason=text))
+    session.flush()
+    return award

@@ -7,10 +7,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.auth.deps import CurrentUser
+from app.badges import service as badges_service
 from app.cohorts import service as cohorts_service
 from app.cohorts.deps import CohortMember
+from app.cohorts.models import Member
 from app.dashboards import matrix, reminders
 from app.dashboards import service as dashboards_service
 from app.dashboards.matrix import Show, SortBy
@@ -22,7 +25,7 @@ from app.posts import blog, cards
 from app.progress import review
 from app.progress import service as progress_service
 from app.security import flash
-from app.templating import absolute_url, render
+from app.templating import absolute_url, render, submit_form
 
 router = APIRouter()
 QUESTIONS_SHOWN = 10  # the latest questions on the trainer's desk
@@ -91,6 +94,12 @@ def matrix_page(
 @router.get("/c/{cohort}/participants/{membership_id}")
 def participant_page(request: Request, membership_id: RowId, member: CohortMember,
                      db: SessionDep) -> Response:
+    return _participant_page(request, db, member, membership_id)
+
+
+def _participant_page(request: Request, db: Session, member: Member, membership_id: int, *,
+                      status_code: int = 200, error: str | None = None,
+                      failed_badge: str | None = None, reason: str = "") -> Response:
     dashboards_service.require_staff(member)
     them = cohorts_service.participant_in(db, member=member, membership_id=membership_id)
     overview = progress_service.my_things(db, member=them)
@@ -98,7 +107,25 @@ def participant_page(request: Request, membership_id: RowId, member: CohortMembe
         "user": member.user, "member": member, "cohort": member.cohort, "them": them,
         "overview": overview,
         "history": review.history_of(db, membership_id=membership_id),
-    })
+        "error": error, "failed_badge": failed_badge, "reason": reason,
+    }, status_code=status_code)
+
+
+@router.post("/c/{cohort}/participants/{membership_id}/badges/{badge}/revoke")
+def revoke_badge(request: Request, membership_id: RowId, badge: str, member: CohortMember,
+                 db: SessionDep, reason: Annotated[str | None, Form()] = None) -> Response:
+    """A trainer withdraws a participant's badge, saying why (the participant is told)."""
+    def action() -> Response:
+        badges_service.revoke(db, member=member, membership_id=membership_id, badge_key=badge,
+                              reason=reason or "")
+        flash(request, _("The badge is withdrawn, and the participant is told by mail."))
+        return RedirectResponse(request.app.url_path_for(
+            "participant_page", cohort=member.cohort.key, membership_id=str(membership_id)),
+            status_code=303)
+
+    return submit_form(action, lambda status, error: _participant_page(
+        request, db, member, membership_id, status_code=status, error=error, failed_badge=badge,
+        reason=reason or ""))
 
 
 @router.get("/dashboards")

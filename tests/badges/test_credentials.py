@@ -24,7 +24,7 @@ from app.progress import service as progress_service
 from app.progress.models import Award
 from tests.badges.test_earning import WITH_BADGES
 from tests.fixtures.builders import ANNA, BRAM, ENOUGH_WORDS, cohort_yaml, load, member
-from tests.fixtures.people import browser_signed_in
+from tests.fixtures.people import browser_signed_in, token_for
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "openbadges" / "1edtech-ob-v3p0"
 SCHEMA = jsonschema_rs.Draft201909Validator(
@@ -182,3 +182,18 @@ def test_any_posted_document_gets_a_reason_never_an_error(client: TestClient, db
                                                            body: dict[str, Any]) -> None:
     answer = client.post("/api/v1/credentials/verify", json=body)
     assert answer.status_code == 200 and answer.json()["valid"] is False
+
+
+def test_the_api_lists_my_badges_and_gives_each_credential(client: TestClient, db: Session) -> None:
+    earn_basics(db)
+    headers = token_for(db, ANNA)
+    listed = {b["key"]: b for b in client.get("/api/v1/cohorts/testcohort/badges",
+                                             headers=headers).json()}
+    assert listed["basics"]["awarded_at"] and listed["basics"]["credential"]
+    assert listed["finisher"]["credential"] is None
+    assert (listed["finisher"]["have"], listed["finisher"]["need"]) == (2, 3)
+    got = client.get(urlsplit(listed["basics"]["credential"]).path, headers=headers)
+    assert got.headers["content-type"] == "application/ld+json"
+    assert checked(client, got.json())["valid"] is True
+    assert client.get("/api/v1/cohorts/testcohort/badges/finisher/credential",
+                      headers=headers).status_code == 404
