@@ -26,6 +26,7 @@ def to_csv(board: Dashboard) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([_("email"), _("name"), _("organisation"), _("group"), _("must-do done"),
                      _("can-do done"), _("completed"), _("last activity"),
+                     *([_("badges")] if board.awards_badges else []),
                      *(thing.key for thing in board.things)])
     for person in board.people:
         last = person.last_activity.astimezone(zone).strftime("%Y-%m-%d %H:%M") \
@@ -33,5 +34,6 @@ def to_csv(board: Dashboard) -> str:
         writer.writerow([cell(person.email), cell(person.name), cell(person.organization or ""),
                          cell(person.group or ""), person.must_done, person.can_done,
                          _("yes") if person.completed else _("no"), last,
+                         *([cell("; ".join(person.badges))] if board.awards_badges else []),
                          *(c.value for c in person.cells)])
     return BOM + out.getvalue()

@@ -16,6 +16,7 @@ class OrganizationPublic(BaseModel):
     participants: int
     started: int
     completed: int
+    badges: int = Field(description="Badges held (awarded and not withdrawn).")
 
 
 class ThingDonePublic(BaseModel):

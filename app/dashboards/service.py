@@ -26,10 +26,10 @@ from app.errors import Forbidden
 from app.i18n import _
 from app.posts.models import Post
 from app.programs import service as programs_service
-from app.programs.models import ThingFacts, ThingKind
+from app.programs.models import Badge, ThingFacts, ThingKind
 from app.programs.schedule import Window
 from app.progress import service as progress_service
-from app.progress.models import COUNTED, Approval, Completion
+from app.progress.models import COUNTED, Approval, Award, Completion
 
 SOON = timedelta(days=7)  # "soon due" in reminders
 
@@ -67,6 +67,7 @@ class ParticipantFigures:
     overdue: list[ThingFacts] = field(default_factory=list)  # must-do Things past due, not done
     last_activity: datetime | None = None
     cells: list[Cell] = field(default_factory=list)  # per Thing, in programme order
+    badges: list[str] = field(default_factory=list)  # names of the badges they hold
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class OrganizationFigures:
     started: int
     completed: int
     overdue: int  # participants with a must-do Thing past due and not done
+    badges: int = 0  # badges held (awarded, not withdrawn)
 
 
 def _organization_order(figures: OrganizationFigures) -> tuple[bool, str]:
@@ -116,6 +118,11 @@ class Dashboard:
     by_thing: list[ThingFigures]
     by_week: list[WeekFigures]
     now: datetime
+    awards_badges: bool = False  # the programme has badges: the figures show them
+
+    @property
+    def badges(self) -> int:
+        return sum(org.badges for org in self.by_organization)
 
     @property
     def participants(self) -> int:
@@ -156,6 +163,12 @@ class Dashboard:
 # Who the figures count: the cohort's active participants.
 _COUNTED_PEOPLE = (col(Membership.cohort_id) == sa.bindparam("cohort_id"),
                    col(Membership.role) == Role.participant, col(Membership.is_active))
+_HELD_BADGES = (
+    sa.select(col(Award.membership_id), col(Badge.name))
+    .join(Badge, col(Badge.id) == col(Award.badge_id))
+    .join(Membership, col(Membership.id) == col(Award.membership_id))
+    .where(*_COUNTED_PEOPLE, col(Award.revoked_at).is_(None))
+    .order_by(col(Award.membership_id), col(Badge.position)))
 _PARTICIPANTS = (
     sa.select(col(Membership.id), col(User.email), col(User.name), col(Membership.organization),
               col(CohortGroup.name))
@@ -230,6 +243,10 @@ def _detailed(session: Session, *, member: Member, now: datetime) -> Dashboard:
             if person.last_activity is None or last_post > person.last_activity:
                 person.last_activity = last_post
 
+    if curriculum.badges:
+        for membership_id, name in connection.execute(_HELD_BADGES, params).all():
+            if membership_id in by_id:
+                by_id[membership_id].badges.append(name)
     must_needed = (sum(t.kind == ThingKind.must for t in things)
                    if program.completion_must is None else program.completion_must)
     done_per_thing = [0] * len(things)
@@ -256,6 +273,7 @@ def _detailed(session: Session, *, member: Member, now: datetime) -> Dashboard:
         by_organization=_by_organization(people),
         by_thing=[ThingFigures(thing=t, done=d) for t, d in zip(things, done_per_thing, strict=True)],
         by_week=_by_week(weeks, cohort.starts_on, min(cohort.ends_on, now.astimezone(zone).date())),
+        awards_badges=bool(curriculum.badges),
     )
 
 
@@ -305,9 +323,15 @@ def _summarised(session: Session, *, member: Member, now: datetime) -> Dashboard
         .select_from(Membership)
         .outerjoin(per_person, per_person.c.membership_id == col(Membership.id))
         .where(*_COUNTED_PEOPLE).group_by(col(Membership.organization)), params).all()
+    held: dict[str | None, int] = dict(connection.execute(
+        sa.select(col(Membership.organization), sa.func.count())
+        .select_from(Award).join(Membership, col(Membership.id) == col(Award.membership_id))
+        .where(*_COUNTED_PEOPLE, col(Award.revoked_at).is_(None))
+        .group_by(col(Membership.organization)), params).all()) if curriculum.badges else {}
     by_organization = sorted(
         (OrganizationFigures(organization=org, participants=int(n), started=int(s), completed=int(c),
-                             overdue=int(o)) for org, n, s, c, o in rows),
+                             overdue=int(o), badges=int(held.get(org, 0)))
+         for org, n, s, c, o in rows),
         key=_organization_order)
 
     zone = ZoneInfo(cohort.timezone)
@@ -315,7 +339,7 @@ def _summarised(session: Session, *, member: Member, now: datetime) -> Dashboard
     done_per_thing, per_week = _done_per_thing_and_week(connection, params, things, zone, weeks)
     return Dashboard(
         member=member, things=things, windows=windows, people=[], now=now,
-        by_organization=by_organization,
+        by_organization=by_organization, awards_badges=bool(curriculum.badges),
         by_thing=[ThingFigures(thing=t, done=done_per_thing[t.id]) for t in things],
         by_week=[WeekFigures(week=week, completions=per_week[i]) for i, week in enumerate(weeks)],
     )
@@ -353,7 +377,8 @@ def _by_organization(people: list[ParticipantFigures]) -> list[OrganizationFigur
     return sorted((OrganizationFigures(organization=org, participants=len(members),
                                        started=sum(p.started for p in members),
                                        completed=sum(p.completed for p in members),
-                                       overdue=sum(bool(p.overdue) for p in members))
+                                       overdue=sum(bool(p.overdue) for p in members),
+                                       badges=sum(len(p.badges) for p in members))
                    for org, members in groups.items()), key=_organization_order)
 
 
@@ -361,9 +386,9 @@ def _summed_by_organization(boards: list[Dashboard]) -> list[OrganizationFigures
     totals: dict[str | None, list[int]] = {}
     for board in boards:
         for figures in board.by_organization:
-            total = totals.setdefault(figures.organization, [0, 0, 0, 0])
+            total = totals.setdefault(figures.organization, [0, 0, 0, 0, 0])
             for i, n in enumerate((figures.participants, figures.started, figures.completed,
-                                   figures.overdue)):
+                                   figures.overdue, figures.badges)):
                 total[i] += n
     return sorted((OrganizationFigures(org, *total) for org, total in totals.items()),
                   key=_organization_order)
