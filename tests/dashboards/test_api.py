@@ -21,7 +21,7 @@ def test_the_dashboard_as_json(client: TestClient, db: Session, progress_made: N
         "participants": 3, "started": 2, "completed": 1, "overdue": 2}
     assert body["completion_rate"] == 1 / 3 and body["benchmark"] == 0.7
     assert body["by_organization"][0] == {"organization": "Lib", "participants": 2, "started": 2,
-                                          "completed": 1}
+                                          "completed": 1, "badges": 0}  # the programme has none
     assert body["by_thing"][0] == {"key": "intro", "kind": "must", "done": 1}
 
 
