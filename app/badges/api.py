@@ -45,7 +45,7 @@ def verify_credential(db: SessionDep, issuer: IssuerDep,
         valid=verdict.valid, reason=verdict.reason,
         revoked=bool(earned and earned.award.revoked_at),
         achievement=earned.badge.default_name if earned else None,
-        issuer=credentials.library_of(earned.cohort) if earned else None)
+        issuer=earned.library if earned else None)
 
 
 class BadgeOut(BaseModel):

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import segno
+from babel.dates import format_date
 from fpdf import FPDF
 
 from app.i18n import _, locale, ngettext
@@ -115,6 +116,4 @@ def _safe(words: str, family: str) -> str:
 
 
 def day_text(day: date) -> str:
-    from babel.dates import format_date
-
     return format_date(day, "long", locale=locale())

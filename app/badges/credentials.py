@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +30,8 @@ from app.errors import NotFound
 from app.i18n import _
 from app.programs import service as programs_service
 from app.programs.models import Badge, BadgeFacts, BadgeRule, Program
-from app.progress.models import COUNTED, Award, Completion
+from app.progress import awards
+from app.progress.models import Award
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,10 @@ class Earned:
     email: str
     name: str
     hours: float | None
+
+    @property
+    def library(self) -> str:
+        return library_of(self.cohort)
 
 
 def _earned(session: Session, award: Award) -> Earned:
@@ -138,7 +144,7 @@ def unsigned(earned: Earned, *, issuer: Issuer) -> dict[str, Any]:
             "statusPurpose": "revocation", "statusListIndex": str(award.id),
             "statusListCredential": issuer.url(STATUS_PATH)},
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer.did, "type": ["Profile"], "name": library_of(earned.cohort),
+        "issuer": {"id": issuer.did, "type": ["Profile"], "name": earned.library,
                    "url": issuer.base_url},
         "validFrom": _moment(award.awarded_at),
         "name": badge.default_name,
@@ -152,13 +158,8 @@ def unsigned(earned: Earned, *, issuer: Issuer) -> dict[str, Any]:
 
 
 def _criteria_text(badge: BadgeFacts) -> str:
-    return badge.default_criteria_html and _plain(badge.default_criteria_html)
-
-
-def _plain(html: str) -> str:
     """Criteria as the credential's narrative: the Markdown's text, without tags."""
-    import re
-
+    html = badge.default_criteria_html
     return re.sub(r"\s+\n", "\n", re.sub(r"<[^>]+>", "", html)).strip()
 
 
@@ -230,25 +231,28 @@ def verify(session: Session, document: dict[str, Any], *, issuer: Issuer,
     award = session.exec(select(Award).where(Award.public_id == public_id)).first()
     if award is None:
         return Verdict(False, _("This server has no record of it."))
-    earned = _earned(session, award)
+    return standing(_earned(session, award))
+
+
+def standing(earned: Earned) -> Verdict:
+    """What the issuer's record says of an award: revoked, or valid."""
+    award = earned.award
     if award.revoked_at is not None:
         return Verdict(False, _("It was revoked on {when}: {reason}").format(
             when=_moment(award.revoked_at), reason=award.revoked_reason or ""), earned)
     return Verdict(True, _("Valid: issued by {issuer} for “{badge}”.").format(
-        issuer=library_of(earned.cohort), badge=earned.badge.default_name), earned)
+        issuer=earned.library, badge=earned.badge.default_name), earned)
 
 
 def certificate(session: Session, earned: Earned, *, issuer: Issuer, font: Path | None) -> bytes:
     """The award's certificate (PDF), in the reader's language."""
     curriculum = programs_service.curriculum(session, program=earned.program)
-    done = set(session.exec(select(Completion.thing_id).where(
-        Completion.membership_id == earned.award.membership_id,
-        col(Completion.approval).in_(list(COUNTED)))))
+    done = awards.counted_things(session, earned.award.membership_id)
     covered = [t for t in curriculum.things if t.id in done and (
         earned.badge.rule == BadgeRule.programme or t.theme_key == earned.badge.theme_key)]
     return certificate_pdf.render(certificate_pdf.CertificateText(
         name=earned.name, badge=earned.badge.name, program=earned.program.text("title"),
-        cohort=earned.cohort.text("title"), library=library_of(earned.cohort),
+        cohort=earned.cohort.text("title"), library=earned.library,
         awarded_on=certificate_pdf.day_text(earned.award.awarded_at.date()),
         hours=earned.hours, things=[t.title for t in covered],
         signatory=earned.cohort.signatory, credential_id=earned.award.public_id,

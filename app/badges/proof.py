@@ -17,6 +17,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from openbadgeslib.ob3.contexts import bundled_contexts
 from pyld import jsonld
 
@@ -134,8 +135,6 @@ def verify(document: dict[str, Any],
 
 def multikey(public: Ed25519PublicKey) -> str:
     """An Ed25519 public key as a Multikey's publicKeyMultibase (z6Mk...)."""
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
     return "z" + b58encode(_ED25519_PUBLIC + public.public_bytes(Encoding.Raw, PublicFormat.Raw))
 
 

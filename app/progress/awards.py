@@ -50,7 +50,8 @@ def progress_towards(badge: BadgeFacts, *, curriculum: Curriculum, program: Prog
     return min(sum(1 for t in in_theme if t.id in done), badge.things_needed), badge.things_needed
 
 
-def _counted(session: Session, membership_id: int) -> set[int]:
+def counted_things(session: Session, membership_id: int) -> set[int]:
+    """The ids of the Things whose completion counts for the participant."""
     return set(session.exec(select(Completion.thing_id).where(
         Completion.membership_id == membership_id, col(Completion.approval).in_(list(COUNTED)))))
 
@@ -66,7 +67,7 @@ def award_earned(session: Session, *, membership_id: int, program: Program,
     waiting = [b for b in curriculum.badges if b.id not in held]
     if not waiting:
         return []
-    done = _counted(session, membership_id)
+    done = counted_things(session, membership_id)
     awarded = []
     for badge in waiting:
         have, need = progress_towards(badge, curriculum=curriculum, program=program, done=done)
@@ -86,7 +87,7 @@ def badges_of(session: Session, *, membership_id: int, program: Program,
         return []
     awards = {a.badge_id: a for a in session.exec(
         select(Award).where(Award.membership_id == membership_id))}
-    done = _counted(session, membership_id) if done is None else done
+    done = counted_things(session, membership_id) if done is None else done
     found = []
     for badge in curriculum.badges:
         have, need = progress_towards(badge, curriculum=curriculum, program=program, done=done)
