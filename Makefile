@@ -56,7 +56,17 @@ test-sqlite: $(VENV)/.installed-dev browser tests/oidc/node_modules/.installed
 test-postgres: $(VENV)/.installed-dev browser postgres tests/oidc/node_modules/.installed
 	TING_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
-test: test-sqlite test-postgres
+# Both databases side by side (their output one after the other): half the wall time. Either
+# failing, or collecting no test at all (pytest's exit 5), fails the target.
+test: $(VENV)/.installed-dev browser postgres tests/oidc/node_modules/.installed
+	@TING_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -p no:cacheprovider \
+	  > test-results-postgres.log 2>&1 & postgres=$$!; \
+	echo "== SQLite (PostgreSQL runs beside it; its output follows) =="; \
+	$(BIN)/pytest; sqlite=$$?; \
+	wait $$postgres; pg=$$?; \
+	echo "== PostgreSQL =="; cat test-results-postgres.log; \
+	echo "SQLite: exit $$sqlite; PostgreSQL: exit $$pg"; \
+	test $$sqlite -eq 0 && test $$pg -eq 0
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -81,6 +91,7 @@ bench: $(VENV)/.installed-dev postgres
 	BENCH_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/python -m bench.dashboard
 	BENCH_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/python -m bench.forum_search
 	BENCH_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/python -m bench.final_session
+	BENCH_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) tests/oidc/node_modules ting.db ting.db-wal ting.db-shm .pytest_cache .mypy_cache .ruff_cache

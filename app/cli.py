@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 import secrets
-import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import typer
-import uvicorn
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from app import archives, backups
 from app import db as ting_db
-from app.auth import router as auth_router
 from app.auth import service as auth_service
 from app.auth.models import User
 from app.badges import keys as badge_keys
@@ -31,7 +29,8 @@ from app.config import ConfigurationError, Settings, get_settings
 from app.dashboards import reminders
 from app.demo import DemoError, foreign_cohorts, is_empty, load_demo
 from app.errors import DomainError
-from app.progress import router as progress_router
+from app.observability import configure_logging
+from app.progress import awards
 from app.sync import schema as sync_schema
 from app.sync import service as sync_service
 from app.sync import skeletons
@@ -69,10 +68,9 @@ def _ready_engine(settings: Settings) -> Engine:
     """An engine on an up-to-date schema: SQLite is migrated, PostgreSQL must be already."""
     engine = _engine(settings)
     if engine.dialect.name == "sqlite":
-        ting_db.upgrade(engine)
+        ting_db.upgrade_under_lock(engine)
         return engine
-    head = ScriptDirectory.from_config(ting_db.alembic_config(engine)).get_current_head()
-    if ting_db.current_revision(engine) != head:
+    if ting_db.current_revision(engine) != ting_db.head_revision():
         _err("The database schema is not up to date. Run: ting db upgrade")
         raise typer.Exit(1)
     return engine
@@ -195,23 +193,29 @@ def import_(
             _report(bundle)
             raise typer.Exit(1)
         changes = sync_service.apply_bundle(session, bundle=bundle)
+        # badges that people already meet the rule of (a new badge, an eased rule) are theirs
+        awarded = awards.award_all(session, program_keys=bundle.program_keys) if changes else 0
     if not changes:
         typer.echo("No changes: the database already matches these files.")
         return
     for line in sync_service.summarise(changes):
         typer.echo(line)
+    if awarded:
+        typer.echo(f"{awarded} badge(s) awarded to participants who already meet their rules.")
     if dry_run:
         typer.echo(f"Dry run: {len(changes)} change(s) shown, nothing was written.")
     else:
         typer.echo(f"Imported: {len(changes)} change(s).")
 
 
-_ROSTER = re.compile(r"""^\s*participants_csv:\s*["']?([^"'#\n]+?)["']?\s*(?:#.*)?$""", re.M)
+# the files a YAML file names beside it: a cohort's roster, a badge's picture
+_BESIDE = re.compile(
+    r"""^\s*(?:participants_csv|-?\s*image):\s*["']?([^"'#\n]+?)["']?\s*(?:#.*)?$""", re.M)
 
 
 def _publication_files(paths: list[Path]) -> list[tuple[str, Path]]:
-    """The YAML files to send, with any roster CSV a cohort names, each named as `ting validate`
-    would show it (relative to here, or else to the files' common folder)."""
+    """The YAML files to send, with any roster CSV or badge picture they name, each named as
+    `ting validate` would show it (relative to here, or else to the files' common folder)."""
     files, problems = expand_paths(paths)
     if problems:
         for problem in problems:
@@ -220,13 +224,20 @@ def _publication_files(paths: list[Path]) -> list[tuple[str, Path]]:
     found = list(files)
     for path in files:
         text = path.read_text(encoding="utf-8-sig", errors="replace")
-        found += [path.parent / m.strip() for m in _ROSTER.findall(text)
+        found += [path.parent / m.strip() for m in _BESIDE.findall(text)
                   if (path.parent / m.strip()).is_file()]
     found = list(dict.fromkeys(p.resolve() for p in found))
     here = Path.cwd().resolve()
     base = here if all(p.is_relative_to(here) for p in found) else Path(
         os.path.commonpath([p.parent for p in found]))
     return [(p.relative_to(base).as_posix(), p) for p in found]
+
+
+def _as_text(path: Path) -> str:
+    """A file as the API takes it: text, or a PNG as a data: URL."""
+    if path.suffix.lower() == ".png":
+        return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    return path.read_text(encoding="utf-8-sig")
 
 
 @cli.command()
@@ -242,8 +253,9 @@ def publish(
     """Publish programme and cohort files to a Ting server from your own computer: the same
     problems and changes as 'ting import' prints, checked and applied by the server."""
     files = _publication_files(paths)
-    body = {"files": [{"name": name, "text": path.read_text(encoding="utf-8-sig")}
-                      for name, path in files], "dry_run": dry_run}
+    body = {"files": [{"name": name, "text": _as_text(path)} for name, path in files],
+            "dry_run": dry_run}
+    import httpx  # only this command speaks HTTP
     try:
         response = httpx.post(server.rstrip("/") + "/api/v1/publications", json=body, timeout=120,
                               headers={"Authorization": f"Bearer {token}"})
@@ -274,12 +286,16 @@ def publish(
         typer.echo(f"Imported: {answer['count']} change(s).")
 
 
+GRACEFUL_SECONDS = 30
+
+
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="Load demo data and offer a demo login.")] = False,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(help="Worker processes.", envvar="TING_WORKERS",
+                                         min=1)] = 1,
 ) -> None:
     """Run the web server (migrating an SQLite database first)."""
     if demo:
@@ -311,8 +327,14 @@ def serve(
             typer.echo(f"Demo data loaded ({len(lines)} changes).")
         typer.echo(f"Demo: open http://{host}:{port}/demo and pick someone to sign in as.")
     engine.dispose()
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, log_level="info")
+    configure_logging(json_lines=settings.log_format == "json")
+    # each worker sets up its logging as it starts (app.main.serving_app); on SIGTERM the
+    # requests in flight get this long to finish before the workers stop
+    import uvicorn  # only this command serves
+
+    uvicorn.run("app.main:serving_app", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, log_level="info", log_config=None, access_log=False,
+                timeout_graceful_shutdown=GRACEFUL_SECONDS)
 
 
 @token_cli.command("create")
@@ -337,6 +359,8 @@ def invite(emails: Annotated[list[str], typer.Argument(help="Addresses of roster
     """Print (and mail, through the outbox) a link for each person to choose a password."""
     settings = get_settings()
     engine = _ready_engine(settings)
+    from app.auth import router as auth_router  # the web app's routes, only where needed
+
     def link_for(secret: str) -> str:
         return settings.absolute(str(auth_router.router.url_path_for("set_password_page", token=secret)))
 
@@ -365,6 +389,8 @@ def remind(
     most one reminder a day each, however often this runs)."""
     settings = get_settings()
     engine = _ready_engine(settings)
+    from app.progress import router as progress_router  # the web app's routes
+
     def link_for(key: str) -> str:
         return settings.absolute(str(progress_router.router.url_path_for("thing_page", cohort=cohort,
                                                                          key=key)))
@@ -451,14 +477,14 @@ def backup(
     file: Annotated[Path, typer.Argument(help="Where to write the copy.")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
-    """A consistent copy of a running SQLite database (PostgreSQL: use pg_dump)."""
+    """A consistent copy of a running SQLite database, checked before it is kept (PostgreSQL:
+    use pg_dump)."""
     settings = get_settings()
     engine = _engine(settings)
     source = ting_db.sqlite_path(engine)
     if engine.dialect.name != "sqlite":
-        url = engine.url.render_as_string(hide_password=True).replace("+psycopg", "")
         _err(f"This database is PostgreSQL; back it up with pg_dump, for example:\n"
-             f"  pg_dump --format=custom --file {file} '{url}'")
+             f"  pg_dump --format=custom --file {file} '{_shown_url(engine)}'")
         raise typer.Exit(1)
     if source is None or not source.exists():
         _err(f"There is no database file to back up at {source}.")
@@ -466,19 +492,123 @@ def backup(
     if file.exists() and not force:
         _err(f"{file} exists already; choose another name or add --force.")
         raise typer.Exit(1)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    # Copy into a fresh file next to FILE, then put it in place: --force may replace any file,
-    # and a failed copy leaves an existing FILE as it was.
-    partial = file.with_name(f".{file.name}.partial")
-    partial.unlink(missing_ok=True)
-    src, dst = sqlite3.connect(source), sqlite3.connect(partial)
     try:
-        src.backup(dst)  # SQLite's online backup: consistent while the server keeps writing
-    finally:
-        dst.close()
-        src.close()
-    os.replace(partial, file)
-    typer.echo(f"Backed up {source} to {file}.")
+        made = backups.back_up(source, file, known_revisions=ting_db.known_revisions())
+    except backups.BackupProblem as exc:
+        _err(f"The copy failed its check, so nothing was kept: {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(f"Backed up {source} to {file}: {made.rows} rows in {len(made.tables)} tables, "
+               f"schema {made.revision}; SQLite's integrity check passed.")
+
+
+@cli.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="A copy made by 'ting backup'.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace the database that is there "
+                                        "now (everything in it).")] = False,
+) -> None:
+    """Put a backup in place of the SQLite database (PostgreSQL: use pg_restore). The copy is
+    checked first; a database that is there already is replaced only with --force."""
+    settings = get_settings()
+    engine = _engine(settings)
+    target = ting_db.sqlite_path(engine)
+    if target is None:
+        _err("This database is PostgreSQL; restore a pg_dump copy with pg_restore, for "
+             f"example:\n  pg_restore --clean --if-exists --dbname '{_shown_url(engine)}' {file}")
+        raise typer.Exit(1)
+    if not file.is_file():
+        _err(f"There is no backup at {file}.")
+        raise typer.Exit(1)
+    try:
+        restored = backups.restore(file, target, known_revisions=ting_db.known_revisions(),
+                                   force=force)
+    except backups.BackupProblem as exc:
+        _err(str(exc))
+        raise typer.Exit(1) from None
+    typer.echo(f"Restored {file} to {target}: {restored.rows} rows in {len(restored.tables)} "
+               f"tables, schema {restored.revision}. Start the server (it migrates the schema "
+               "if the copy is older).")
+
+
+@cli.command("export")
+def export(
+    cohort: Annotated[str | None, typer.Argument(help="The cohort's id.")] = None,
+    person: Annotated[str | None, typer.Option("--person", help="Instead, everything about "
+                                               "one person (a data request), in every cohort.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="The file (default: print it).")] = None,
+) -> None:
+    """A cohort's whole record (people, progress, posts, forum, groups, pitches, pilots, and
+    the votes each group received) as one JSON archive; or, with --person, one person's."""
+    if (cohort is None) == (person is None):
+        _err("Name a cohort, or give --person EMAIL (not both).")
+        raise typer.Exit(1)
+    engine = _ready_engine(get_settings())
+    try:
+        with ting_db.unit_of_work(engine, commit=False) as session:
+            archive = (archives.export_cohort(session, cohort_key=cohort) if cohort is not None
+                       else archives.export_person(session, email=person or ""))
+    except DomainError as exc:
+        _err(exc.detail)
+        raise typer.Exit(1) from None
+    text = json.dumps(archive, ensure_ascii=False, indent=1, sort_keys=True)
+    if out is None:
+        typer.echo(text)
+        return
+    out.write_text(text + "\n", encoding="utf-8")
+    counts = ", ".join(f"{n} {name}" for name, n in archives.rows_of(archive))
+    typer.echo(f"Wrote {out}: {counts or 'no rows'}.")
+
+
+@cli.command("import-archive")
+def import_archive(
+    file: Annotated[Path, typer.Argument(help="A cohort's archive, from 'ting export'.")],
+) -> None:
+    """Recreate a cohort from its archive (moving it from another server). Import its
+    programme's YAML first; people are matched by address, or added."""
+    engine = _ready_engine(get_settings())
+    try:
+        archive = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        _err(f"Cannot read {file} as a Ting archive: {exc}")
+        raise typer.Exit(1) from None
+    if not isinstance(archive, dict):
+        _err(f"{file} is not a Ting archive.")
+        raise typer.Exit(1)
+    try:
+        with ting_db.unit_of_work(engine) as session:
+            added = archives.import_archive(session, archive=archive)
+    except archives.ArchiveProblem as exc:
+        _err(f"{exc} Nothing was imported.")
+        raise typer.Exit(1) from None
+    counts = ", ".join(f"{n} {name}" for name, n in added.items())
+    typer.echo(f"Imported cohort {archive['scope']['cohort']}: {counts}.")
+
+
+@cli.command()
+def forget(
+    email: Annotated[str, typer.Argument(help="The person's e-mail address.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask first.")] = False,
+) -> None:
+    """Anonymise a person: their name, address, words and ways of signing in go; their rows
+    stay, so every figure stays right. It cannot be undone."""
+    if not yes:
+        typer.confirm(f"Forget {email} for good? Their name, address and words cannot be "
+                      "brought back.", abort=True)
+    engine = _ready_engine(get_settings())
+    try:
+        with ting_db.unit_of_work(engine) as session:
+            done = archives.forget(session, email=email)
+    except DomainError as exc:
+        _err(exc.detail)
+        raise typer.Exit(1) from None
+    shown = ", ".join(f"{name}: {n}" for name, n in sorted(done.items()))
+    typer.echo(f"Forgotten: {email} is now a former participant, with every figure kept"
+               f"{f' ({shown} changed)' if shown else ''}. Take them out of the cohort files "
+               "too, or the next import adds them again.")
+
+
+def _shown_url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True).replace("+psycopg", "")
 
 
 def main() -> None:
@@ -491,13 +621,15 @@ def main() -> None:
 
 @keys_cli.command("rotate")
 def keys_rotate() -> None:
-    """Make a new signing key for badges; earlier keys stay published, so what they signed
+    """Make new signing keys for badges (Ed25519 and RSA); earlier keys stay published, so what they signed
     still verifies. Keys are kept in TING_BADGE_KEY_FILE when it is set, else in the database."""
     settings = get_settings()
     engine = _ready_engine(settings)
     with ting_db.unit_of_work(engine) as session:
-        made = badge_keys.rotate(session, key_file=settings.badge_key_file)
-        count = len(badge_keys.all_keys(session, key_file=settings.badge_key_file))
+        signing, rsa = badge_keys.rotate(session, key_file=settings.badge_key_file)
+        count = len(badge_keys.all_keys(session, key_file=settings.badge_key_file)) + len(
+            badge_keys.jwt_keys(session, key_file=settings.badge_key_file))
     where = settings.badge_key_file or "the database"
-    typer.echo(f"New badge key {made.multibase} (in {where}); it signs from now on. "
+    typer.echo(f"New badge keys {signing.multibase} (Data Integrity) and {rsa.public_id} "
+               f"(VC-JWT), in {where}; they sign from now on. "
                f"{count} key(s) published in the issuer's DID document.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +50,10 @@ class Settings(BaseSettings):
     demo: bool = False
     session_max_age_days: int = Field(default=14, ge=1)
     log_sql: bool = False
+    # each request's log line (and every other) as a JSON object a line, for a log collector
+    log_format: Literal["text", "json"] = "text"
+    # Prometheus metrics at /metrics (let the proxy keep it from the public)
+    metrics: bool = False
     # TING_OIDC_PROVIDERS: a JSON list of providers, see README
     oidc_providers: list[OidcProvider] = Field(default_factory=list)
     # who people should ask when they cannot get in (shown on the "not on any roster" page)
@@ -63,8 +68,11 @@ class Settings(BaseSettings):
     invitation_days: int = Field(default=7, ge=1, le=90)  # how long an invitation link works
     mail_sender: bool = True  # run the background sender in this process
     mail_poll_seconds: float = Field(default=5.0, gt=0)
-    # the issuer's Ed25519 keys for badges, as PEM, the newest last (none: in the database)
+    # the issuer's keys for badges (Ed25519 and RSA), as PEM, the newest last (none: in the
+    # database)
     badge_key_file: Path | None = None
+    # who issues badges here, as the issuer's public profile names it (none: the server's host)
+    issuer_name: str = Field(default="", max_length=200)
     # the TrueType font of badge certificates (its bold beside it); Debian's fonts-dejavu-core
     certificate_font: Path | None = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 

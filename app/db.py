@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -14,6 +16,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import CheckConstraint, DateTime, MetaData, String, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -187,9 +190,49 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+def upgrade_under_lock(engine: Engine) -> None:
+    """Migrate an SQLite database, one process at a time: servers started side by side on the
+    same file wait for the first one's migration instead of racing it (a lock file beside the
+    database; an in-memory database needs none)."""
+    path = sqlite_path(engine)
+    if path is None:
+        upgrade(engine)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".migrating"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            upgrade(engine)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return schema_revision(connection)
+
+
+def schema_revision(connection: Connection) -> str | None:
+    """The migration a database is at (None: not migrated at all)."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+@functools.cache
+def _migration_scripts() -> ScriptDirectory:
+    """The migrations folder, read once a process."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config)
+
+
+def head_revision() -> str | None:
+    """The newest migration."""
+    return _migration_scripts().get_current_head()
+
+
+def known_revisions() -> frozenset[str]:
+    """Every migration there is (a backup at any of them can be restored)."""
+    return frozenset(r.revision for r in _migration_scripts().walk_revisions())
 
 
 def sqlite_path(engine: Engine) -> Path | None:
@@ -308,6 +351,26 @@ def insert_or_ignore(session: Session, row: SQLModel) -> bool:
     statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
     result = session.execute(statement)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def insert_all_or_ignore(session: Session, rows: Sequence[SQLModel], *, batch: int = 500) -> int:
+    """Insert rows of one table, each unless a unique constraint already holds it; how many
+    were inserted. A few statements however many rows, and no exception."""
+    if not rows:
+        return 0
+    table = type(rows[0]).__table__  # type: ignore[attr-defined]
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted = 0
+    for start in range(0, len(rows), batch):
+        # the same columns in every row: a multi-row VALUES needs them (a new id left out)
+        values = [{c.name: getattr(row, c.key) for c in table.columns
+                   if not (c.primary_key and getattr(row, c.key) is None)}
+                  for row in rows[start:start + batch]]
+        # counted by what comes back: psycopg gives no row count for a multi-row VALUES
+        statement = dialect.insert(table).values(values).on_conflict_do_nothing()
+        key = next(iter(table.primary_key.columns))
+        inserted += len(session.execute(statement.returning(key)).all())
+    return inserted
 
 
 def insert_new_id(session: Session, table: Table, values: dict[str, Any]) -> int | None:

@@ -26,7 +26,9 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # cheap, and app.main.ConcurrencyLimit admits no more requests than the pool has connections,
 # so taking a connection never waits. Writing may wait for a lock, so routes that write are
 # plain `def` (the thread pool), the commit is handed to the thread pool too, and a write on
-# the loop's thread is refused (app.db).
+# the loop's thread is refused (app.db). The busiest writes are `async` routes that hand just
+# their service call to the thread pool: FastAPI then checks their answer on the loop, where
+# for a plain `def` it takes another trip to the pool.
 async def get_db(request: Request) -> AsyncIterator[Session]:
     """A session for this request: committed once after the route returns, rolled back if it
     raises; services only flush."""

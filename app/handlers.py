@@ -17,6 +17,7 @@ from starlette.routing import Match
 from app.deps import wants_json
 from app.errors import DomainError, NotSignedIn
 from app.i18n import _
+from app.observability import REQUEST_ID_HEADER, request_id_of
 from app.schemas import SOME_TEXT, STORABLE_TEXT
 from app.security import SECURITY_HEADERS
 from app.templating import is_htmx, render_error
@@ -72,12 +73,18 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(allowed)
 
 
+def _problem(request: Request, body: dict[str, Any], status: int,
+             headers: dict[str, str] | None = None) -> JSONResponse:
+    """An API error, with the request's id for the person to quote when they ask for help."""
+    return JSONResponse({**body, "request_id": request_id_of(request)}, status, headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError)
         if wants_json(request):
             headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotSignedIn) else None
-            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
+            return _problem(request, {"detail": exc.detail}, exc.status_code, headers)
         if isinstance(exc, NotSignedIn):
             return _sign_in_redirect(request)
         return render_error(request, exc.status_code, exc.detail)
@@ -96,7 +103,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 detail = _("This address is where a form sends what you typed; it is not a page "
                            "to open. Go back to the form, or start again from your cohorts.")
         if wants_json(request):
-            return JSONResponse({"detail": detail}, exc.status_code, headers=headers)
+            return _problem(request, {"detail": detail}, exc.status_code, headers)
         response = render_error(request, exc.status_code, detail)
         response.headers.update(headers)
         return response
@@ -109,7 +116,7 @@ def install_error_handlers(app: FastAPI) -> None:
             fields = [{"loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
                        "msg": _message(e), "type": str(e.get("type", ""))}
                       for e in errors]
-            return JSONResponse({"detail": detail, "errors": fields}, 422)
+            return _problem(request, {"detail": detail, "errors": fields}, 422)
         return render_error(request, 400, detail)
 
     async def unexpected_error(request: Request, exc: Exception) -> Response:
@@ -117,7 +124,7 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = _("Something went wrong on our side. Please try again in a moment.")
         response: Response
         if wants_json(request):
-            response = JSONResponse({"detail": detail}, 500)
+            response = _problem(request, {"detail": detail}, 500)
         else:
             try:
                 response = render_error(request, 500, detail)
@@ -125,6 +132,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 log.exception("the error page failed too")
                 response = HTMLResponse(_BARE_ERROR_PAGE, 500)
         response.headers.update(SECURITY_HEADERS)  # made outside the headers middleware
+        response.headers[REQUEST_ID_HEADER] = request_id_of(request)  # and the id's, too
         response.headers["cache-control"] = "no-store"
         return response
 

@@ -24,6 +24,7 @@ THEMES_PER_PROGRAM = 100
 FORUM_CATEGORIES = 50  # per programme; each is a heading on the forum page
 LINKS_PER_THING = 50
 BADGES_PER_PROGRAM = 50
+BADGE_IMAGE_BYTES = 256_000  # a badge's SVG or PNG: it shows at 64 pixels, prints at a few hundred
 ORGANIZATIONS_PER_COHORT = 1000
 GROUPS_PER_COHORT = 2000
 STAFF_PER_COHORT = 500  # trainers, and managers, each

@@ -10,12 +10,14 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.engine import Engine
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app import i18n, templating
+from app import health, i18n, templating
 from app.auth import oidc
 from app.auth import router as auth_router
 from app.auth.deps import BEARER_SCHEME
@@ -28,7 +30,7 @@ from app.config import ROOT, Settings, get_settings
 from app.dashboards import api as dashboards_api
 from app.dashboards import router as dashboards_router
 from app.dashboards.service import Cell
-from app.db import MAX_CONNECTIONS, SessionFactory, make_engine, session_factory
+from app.db import MAX_CONNECTIONS, SessionFactory, head_revision, make_engine, session_factory
 from app.deps import request_rules
 from app.forum import api as forum_api
 from app.forum import router as forum_router
@@ -37,6 +39,7 @@ from app.groups import api as groups_api
 from app.groups import router as groups_router
 from app.handlers import install_error_handlers
 from app.mail import sender as mail_sender
+from app.observability import Metrics, RequestLog, configure_logging, exposition
 from app.pages import account as account_pages
 from app.pages import language as language_pages
 from app.pages import outbox as outbox_pages
@@ -220,7 +223,28 @@ def create_app(
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
+        """Alive: the process answers (nothing else is asked)."""
         return {"status": "ok"}
+
+    head = head_revision()
+    mail_sending = bool(settings.mail_sender and mail_sender.delivery_for(settings))
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> JSONResponse:
+        """Ready: the database answers, its schema is the newest, and mail is moving (503
+        with the failing checks when not)."""
+        found = health.readiness(app.state.sessions, head=head, mail_sending=mail_sending)
+        return JSONResponse(found.as_json(), 200 if found.ready else 503,
+                            headers={"Cache-Control": "no-store"})
+
+    metrics = None
+    if settings.metrics:
+        metrics = Metrics(lambda: health.gauges(app.state.sessions, app.state.engine))
+
+        @app.get("/metrics", include_in_schema=False)
+        def prometheus_metrics() -> Response:
+            assert metrics is not None
+            return Response(exposition(metrics), media_type=CONTENT_TYPE_LATEST)
 
     _declare_bearer_tokens(app)
     app.state.url_paths = {}  # route paths templates asked for (app.templating)
@@ -237,4 +261,12 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLanguage)
     app.add_middleware(ConcurrencyLimit, limit=MAX_CONNECTIONS)
+    app.add_middleware(RequestLog, metrics=metrics)  # outermost: it times the whole answer
     return app
+
+
+def serving_app() -> FastAPI:
+    """The app as `ting serve` runs it in each worker process: its logging set up first."""
+    settings = get_settings()
+    configure_logging(json_lines=settings.log_format == "json")
+    return create_app(settings)

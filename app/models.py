@@ -23,7 +23,7 @@ from app.pitches.models import (
     VotingChange,
 )
 from app.posts.models import Comment, Post
-from app.programs.models import Badge, Program, Theme, Thing
+from app.programs.models import Badge, BadgeImage, Program, Theme, Thing
 from app.progress.models import ApprovalDecision, Award, Completion
 from app.publishing.models import Revision, RevisionProgram
 
@@ -33,6 +33,7 @@ __all__ = [
     "ApprovalDecision",
     "Award",
     "Badge",
+    "BadgeImage",
     "Ballot",
     "BallotChoice",
     "BrowserSession",

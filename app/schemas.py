@@ -17,12 +17,12 @@ SOME_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"
 # Any JSON whose text every database can store, for a body taken as it comes (a credential to
 # check): the document's components hold it under this name (app.main adds it).
 STORABLE_JSON_NAME = "StorableJson"
-_ANY = {"$ref": f"#/components/schemas/{STORABLE_JSON_NAME}"}
+STORABLE_ANY = {"$ref": f"#/components/schemas/{STORABLE_JSON_NAME}"}
 STORABLE_OBJECT = {"type": "object", "propertyNames": {"pattern": STORABLE_TEXT},
-                   "additionalProperties": _ANY}
+                   "additionalProperties": STORABLE_ANY}
 STORABLE_JSON = {"anyOf": [{"type": "string", "pattern": STORABLE_TEXT}, {"type": "number"},
                            {"type": "boolean"}, {"type": "null"},
-                           {"type": "array", "items": _ANY}, STORABLE_OBJECT]}
+                           {"type": "array", "items": STORABLE_ANY}, STORABLE_OBJECT]}
 
 
 class Input(BaseModel):
@@ -35,6 +35,8 @@ class Problem(BaseModel):
     """Every error the API answers: one sentence a person can act on."""
 
     detail: str = Field(description="What went wrong and what to do about it.")
+    request_id: str | None = Field(default=None, description="This request's id (also in the "
+                                   "X-Request-ID header), to quote when asking for help.")
 
 
 class FieldProblem(BaseModel):

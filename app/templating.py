@@ -24,6 +24,7 @@ from markupsafe import Markup
 from app.config import ROOT
 from app.errors import DomainError
 from app.i18n import LOCALE_NAMES, LOCALES, _, babel_locale, locale, ngettext
+from app.observability import request_id_of
 from app.security import CSRF_FIELD, csrf_token, pop_flashes
 
 TEMPLATES_DIR = ROOT / "templates"
@@ -193,7 +194,8 @@ def render_error(request: Request, status_code: int, detail: str) -> HTMLRespons
     seen (and read out) instead of a whole page landing inside a form."""
     user = getattr(request.state, "user", None)
     context = {"status_code": status_code, "detail": detail, "user": user,
-               "cohort": getattr(request.state, "cohort", None), "came_from": _came_from(request)}
+               "cohort": getattr(request.state, "cohort", None), "came_from": _came_from(request),
+               "request_id": request_id_of(request)}
     if is_htmx(request):
         response = render(request, "errors/_htmx_error.html", context, status_code=status_code)
         response.headers["HX-Retarget"] = "#htmx-error"

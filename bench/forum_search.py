@@ -75,7 +75,7 @@ def build(database_url: str) -> list[str]:
     engine = make_engine(database_url)
     upgrade(engine)
     program = (ROOT / "programs" / "classic-23-things.yaml").read_text()
-    bundle = validate_texts([(Path("program.yaml"), "program.yaml", program),
+    bundle = validate_texts([(ROOT / "programs" / "classic-23-things.yaml", "program.yaml", program),
                              (Path("cohort.yaml"), "cohort.yaml",
                               cohort_text(datetime.now(UTC).date() - timedelta(weeks=6)))])
     assert bundle.ok, bundle.problems

@@ -79,7 +79,7 @@ def build(database_url: str) -> None:
     program = (ROOT / "programs" / "classic-23-things.yaml").read_text()
     starts = datetime.now(UTC).date() - timedelta(weeks=10)  # about half the Things are open
     t0 = time.perf_counter()
-    bundle = validate_texts([(Path("program.yaml"), "program.yaml", program),
+    bundle = validate_texts([(ROOT / "programs" / "classic-23-things.yaml", "program.yaml", program),
                              (Path("cohort.yaml"), "cohort.yaml", cohort_text(starts))])
     assert bundle.ok, bundle.problems
     with Session(engine) as session:

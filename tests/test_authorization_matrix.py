@@ -36,6 +36,7 @@ EMAILS = {"participant": ANNA, "outsider": STRANGER, "trainer": TRAINER, "manage
 EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/"):                                               (303, 303, 303, 303, 303, 303),
     ("GET", "/healthz"):                                        (200, 200, 200, 200, 200, 200),
+    ("GET", "/readyz"):                                         (200, 200, 200, 200, 200, 200),
     ("GET", "/login"):                                          (200, 303, 303, 303, 303, 303),
     ("POST", "/logout"):                                        (303, 303, 303, 303, 303, 303),
     ("GET", "/demo"):                                           (200, 200, 200, 200, 200, 200),
@@ -147,12 +148,15 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("POST", "/admin/authors/revoke"):                          (303, 403, 403, 403, 403, 404),
     # badges: the cohort's page for its people; a badge's picture for anyone (this one has none)
     ("GET", "/c/{cohort}/badges"):                              (303, 200, 404, 200, 200, 200),
-    ("GET", "/badges/{program}/{badge}.svg"):                   (404, 404, 404, 404, 404, 404),
+    ("GET", "/badges/{program}/{badge}.{suffix}"):              (404, 404, 404, 404, 404, 404),
     # a credential of one's own (nobody here has earned one); the issuer's keys and any
     # credential's public page and check are for anyone
     ("GET", "/c/{cohort}/badges/{badge}/credential.json"):      (303, 404, 404, 404, 404, 404),
+    ("GET", "/c/{cohort}/badges/{badge}/credential.jwt"):       (303, 404, 404, 404, 404, 404),
     ("GET", "/c/{cohort}/badges/{badge}/certificate.pdf"):      (303, 404, 404, 404, 404, 404),
     ("GET", "/.well-known/did.json"):                           (200, 200, 200, 200, 200, 200),
+    ("GET", "/did.json"):                                       (200, 200, 200, 200, 200, 200),
+    ("GET", "/issuer"):                                         (200, 200, 200, 200, 200, 200),
     ("GET", "/credentials/{public_id}.json"):                   (404, 404, 404, 404, 404, 404),
     ("GET", "/credentials/{public_id}"):                        (404, 404, 404, 404, 404, 404),
     ("POST", "/api/v1/credentials/verify"):                     (200, 200, 200, 200, 200, 200),
@@ -293,7 +297,7 @@ def test_each_role_gets_the_expected_answer(
               "group": "team-1", "forum_post_id": str(opening.id), "number": "1",
               "feed_key": feed_keys.feed_key(anna_user, secret=TEST_SECRET),
               "program": "testprog", "revision": str(revision.id), "badge": "finisher",
-              "public_id": "nonesuch"}
+              "public_id": "nonesuch", "suffix": "svg"}
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
     if path.endswith("/search"):
         url += "?q=ours"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -12,11 +13,17 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from app import backups
 from app.config import Settings
+from app.db import make_engine
 from app.main import create_app
+from app.progress import service as progress_service
 from app.sync.schema import schema_files
-from tests.fixtures.builders import PROGRAM, cohort_yaml, today_in
+from tests.badges.test_earning import WITH_BADGES
+from tests.fixtures.builders import ANNA, ENOUGH_WORDS, PROGRAM, cohort_yaml, member, today_in
+from tests.fixtures.database import throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 TING = ROOT / ".venv" / "bin" / "ting"
@@ -304,6 +311,92 @@ def test_backup_on_postgresql_points_at_pg_dump_without_showing_the_password(
     assert "hunter2" not in result.stderr
 
 
+def test_backup_then_restore_gives_back_every_row_as_it_was(
+    ting: Ting, yaml_set: Path, tmp_path: Path
+) -> None:
+    assert ting("import", yaml_set).returncode == 0
+    assert ting("keys", "rotate").returncode == 0  # rows of another domain, text and numbers
+    before = backups.inventory(ting.database)
+    copy = tmp_path / "nightly.db"
+    made = ting("backup", copy)
+    assert made.returncode == 0, made.stderr
+    assert f"{before.rows} rows in {len(before.tables)} tables" in made.stdout
+    assert "integrity check passed" in made.stdout
+
+    (yaml_set / "program.yaml").write_text(PROGRAM.replace("title: Test programme",
+                                                           "title: Changed since"))
+    assert ting("import", yaml_set).returncode == 0
+    assert backups.inventory(ting.database) != before
+
+    refused = ting("restore", copy)
+    assert refused.returncode == 1
+    assert "holds a database already" in refused.stderr and "--force" in refused.stderr
+    restored = ting("restore", copy, "--force")
+    assert restored.returncode == 0, restored.stderr
+    after = backups.inventory(ting.database)
+    assert after == before  # every table: the same rows, the same checksum
+    assert ting("import", "--dry-run", yaml_set).stdout.startswith("update programme testprog")
+
+
+def test_restore_refuses_what_is_not_a_sound_ting_database(ting: Ting, tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE notes (text)")
+    for file, message in ((garbage, "is not an SQLite database"),
+                          (other, "not one of Ting's"),
+                          (tmp_path / "missing.db", "There is no backup at")):
+        result = ting("restore", file)
+        assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert not ting.database.exists()  # nothing was put in place
+    pg = ting("restore", other, TING_DATABASE_URL="postgresql://ting:hunter2@db.example.org/ting")
+    assert "pg_restore --clean --if-exists" in pg.stderr and "hunter2" not in pg.stderr
+
+
+def test_export_writes_an_archive_and_forget_asks_first(
+    ting: Ting, yaml_set: Path, tmp_path: Path
+) -> None:
+    assert ting("import", yaml_set).returncode == 0
+    out = tmp_path / "testcohort.json"
+    exported = ting("export", "testcohort", "--out", out)
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.startswith(f"Wrote {out}: ") and "memberships" in exported.stdout
+    archive = json.loads(out.read_text())
+    assert archive["scope"] == {"cohort": "testcohort"} and archive["tables"]["memberships"]
+    person = ting("export", "--person", "anna@example.org")
+    assert json.loads(person.stdout)["account"]["email"] == "anna@example.org"
+    neither = ting("export")
+    assert neither.returncode == 1 and "Name a cohort, or give --person" in neither.stderr
+    unknown = ting("export", "nonesuch")
+    assert unknown.returncode == 1 and "No cohort 'nonesuch' in Ting." in unknown.stderr
+
+    elsewhere = f"sqlite:///{tmp_path / 'elsewhere.db'}"  # another server
+    early = ting("import-archive", out, TING_DATABASE_URL=elsewhere)
+    assert early.returncode == 1
+    assert early.stderr.strip() == ("There is no programme 'testprog' here: import its YAML "
+                                    "first. Nothing was imported.")
+    assert ting("import", yaml_set / "program.yaml", TING_DATABASE_URL=elsewhere).returncode == 0
+    moved = ting("import-archive", out, TING_DATABASE_URL=elsewhere)
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stdout.startswith("Imported cohort testcohort: 1 cohorts, ")
+    with sqlite3.connect(tmp_path / "elsewhere.db") as connection:
+        assert connection.execute("SELECT count(*) FROM memberships").fetchone() == (
+            len(archive["tables"]["memberships"]),)
+
+    unasked = ting("forget", "anna@example.org")  # no one to answer the question: nothing done
+    assert unasked.returncode == 1
+    with sqlite3.connect(ting.database) as connection:
+        assert connection.execute("SELECT count(*) FROM users WHERE email = ?",
+                                  ("anna@example.org",)).fetchone() == (1,)
+    forgotten = ting("forget", "anna@example.org", "--yes")
+    assert forgotten.returncode == 0, forgotten.stderr
+    assert forgotten.stdout.startswith("Forgotten: anna@example.org is now a former participant")
+    with sqlite3.connect(ting.database) as connection:
+        assert connection.execute("SELECT count(*) FROM users WHERE email = ?",
+                                  ("anna@example.org",)).fetchone() == (0,)
+
+
 # -- serve ---------------------------------------------------------------------------------
 
 
@@ -459,9 +552,60 @@ def test_keys_rotate_adds_a_key_and_keeps_the_old_ones(ting: Ting, yaml_set: Pat
     assert ting("import", yaml_set).returncode == 0
     first = ting("keys", "rotate")
     assert first.returncode == 0, first.stderr
-    assert "1 key(s) published" in first.stdout and "in the database" in first.stdout
+    assert "2 key(s) published" in first.stdout and "in the database" in first.stdout
     second = ting("keys", "rotate")
-    assert "2 key(s) published" in second.stdout
+    assert "4 key(s) published" in second.stdout
     with sqlite3.connect(ting.database) as connection:
-        stored = connection.execute("SELECT public_multibase FROM issuer_keys ORDER BY id").fetchall()
-    assert [row[0] for row in stored] == [first.stdout.split()[3], second.stdout.split()[3]]
+        stored = connection.execute("SELECT public_id FROM issuer_keys ORDER BY id").fetchall()
+    named = [first.stdout.split()[3], first.stdout.split()[7], second.stdout.split()[3],
+             second.stdout.split()[7]]
+    assert [row[0] for row in stored] == named
+
+
+def test_an_import_awards_badges_people_already_meet_and_says_how_many(
+    ting: Ting, yaml_set: Path
+) -> None:
+    assert ting("import", yaml_set).returncode == 0
+    engine = make_engine(ting.url)
+    with Session(engine) as session:
+        anna = member(session, ANNA)
+        progress_service.complete_thing(session, member=anna, key="intro")
+        progress_service.submit(session, member=anna, key="reflect", reflection=ENOUGH_WORDS,
+                                evidence_url=None)
+        session.commit()
+    (yaml_set / "program.yaml").write_text(WITH_BADGES)
+    result = ting("import", yaml_set)
+    assert result.returncode == 0, result.stderr
+    assert "add badge testprog/basics: The basics" in result.stdout
+    assert "1 badge(s) awarded to participants who already meet their rules." in result.stdout
+    assert ting.count("awards") == 1
+    again = ting("import", yaml_set)
+    assert again.stdout.strip() == "No changes: the database already matches these files."
+    engine.dispose()
+
+
+def test_two_commands_started_together_on_a_new_sqlite_file_migrate_it_once(
+    ting: Ting, yaml_set: Path
+) -> None:
+    runs = [subprocess.Popen([str(TING), "import", "--dry-run", str(yaml_set)], cwd=ting.folder,
+                             env=ting.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for _ in range(3)]
+    results = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], results
+    assert all(out.strip().splitlines()[-1].startswith("Dry run:") for out, _ in results)
+
+
+def test_an_out_of_date_postgresql_schema_is_refused_until_ting_db_upgrade(
+    ting: Ting, yaml_set: Path, tmp_path: Path
+) -> None:
+    with throwaway_database("ting_old_schema", tmp_path) as url:
+        first = ting("import", yaml_set, TING_DATABASE_URL=url)
+        if url.startswith("sqlite"):
+            assert first.returncode == 0, first.stderr  # SQLite is migrated as it is opened
+            return
+        refused = first
+        assert refused.returncode == 1
+        assert refused.stderr.strip() == "The database schema is not up to date. Run: ting db upgrade"
+        upgraded = ting("db", "upgrade", TING_DATABASE_URL=url)
+        assert upgraded.returncode == 0, upgraded.stderr
+        assert ting("import", yaml_set, TING_DATABASE_URL=url).returncode == 0

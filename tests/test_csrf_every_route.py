@@ -28,7 +28,7 @@ PATH_VALUES = {"cohort": "testcohort", "key": "reflect", "token_id": "1", "post_
                "thing": "intro", "topic_id": "1", "group": "team-1",
                "membership_id": "1", "forum_post_id": "1",
                "number": "1", "program": "testprog", "revision": "1",
-               "badge": "finisher", "public_id": "nonesuch"}
+               "badge": "finisher", "public_id": "nonesuch", "suffix": "svg"}
 REFUSAL = "This form has expired or did not come from Ting"
 
 

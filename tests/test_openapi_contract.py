@@ -39,4 +39,6 @@ def caller(request: pytest.FixtureRequest, db: Session) -> dict[str, str]:
 def test_every_api_answer_matches_the_openapi_document(
     case: schemathesis.Case, web: FastAPI, caller: dict[str, str]
 ) -> None:
-    case.call_and_validate(app=web, headers=caller)
+    # a generous timeout: this checks what the answers say, and a hung request still fails it;
+    # a collection of garbage in the test process once held a request past 10 s
+    case.call_and_validate(app=web, headers=caller, timeout=60)

@@ -420,7 +420,8 @@ def test_an_unexpected_failure_is_a_plain_500_with_the_security_headers(tmp_path
         response = browserless.get("/api/v1/me", headers={"Authorization": "Bearer ting_x"})
     assert response.status_code == 500
     assert response.json() == {
-        "detail": "Something went wrong on our side. Please try again in a moment."}
+        "detail": "Something went wrong on our side. Please try again in a moment.",
+        "request_id": response.headers["x-request-id"]}
     assert "Traceback" not in response.text
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"

@@ -3,6 +3,7 @@ expire (invitations, resets), and failed sign-ins slowed down per account and pe
 
 from __future__ import annotations
 
+import functools
 import math
 import secrets
 from collections.abc import Callable
@@ -30,7 +31,10 @@ ACCOUNT_FAILURES, CLIENT_FAILURES = 5, 20
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verified against when the address is unknown, so a wrong address takes as long as a wrong
 # password and timing does not tell which addresses have accounts.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# Made on first use, not at import: every `ting` command would otherwise wait for it.
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class WrongCredentials(DomainError):
@@ -166,9 +170,10 @@ def sign_in_with_password(session: Session, *, email: str, password: str, client
     client = client[:64]
     _refuse_if_throttled(session, email=address, client=client, now=now)
     user = auth_service.get_user_by_email(session, email=address) if address else None
-    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    dummy = _dummy_hash()
+    stored = user.password_hash if user is not None and user.password_hash else dummy
     try:
-        ok = _hasher.verify(stored, password) and stored is not _DUMMY_HASH
+        ok = _hasher.verify(stored, password) and stored is not dummy
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response
@@ -15,7 +16,7 @@ from app.badges import service as badges_service
 from app.badges.deps import IssuerDep
 from app.cohorts.deps import CohortMember
 from app.deps import RowId, SessionDep
-from app.schemas import SOME_TEXT, STORABLE_OBJECT, Input, problems
+from app.schemas import SOME_TEXT, STORABLE_ANY, Input, problems
 
 router = APIRouter(tags=["badges"])
 
@@ -30,15 +31,17 @@ class VerificationOut(BaseModel):
 
 @router.post("/credentials/verify", response_model=VerificationOut, openapi_extra={
     "security": [],  # anyone may check a credential
-    "requestBody": {"required": True, "content": {"application/json": {"schema": STORABLE_OBJECT}}},
+    # any JSON: a credential is an object, its VC-JWT a string; anything else is not valid
+    "requestBody": {"required": True, "content": {"application/json": {"schema": STORABLE_ANY}}},
 })
 def verify_credential(db: SessionDep, issuer: IssuerDep,
-                      credential: Annotated[dict[str, Any], Body(
-                          description="An OpenBadgeCredential with its proof, as downloaded.")],
+                      credential: Annotated[Any, Body(
+                          description="An OpenBadgeCredential with its proof, as downloaded, "
+                                      "or its VC-JWT as a JSON string.")] = None,
                       ) -> VerificationOut:
     """Whether a credential was issued by this server, is unchanged (its eddsa-rdfc-2022
-    proof holds against the issuer's published keys), current, and not revoked. Anyone may
-    ask; the answer is 200 either way, with the reason."""
+    proof, or its VC-JWT's RS256 signature, holds against the issuer's published keys),
+    current, and not revoked. Anyone may ask; the answer is 200 either way, with the reason."""
     verdict = credentials.verify(db, credential, issuer=issuer)
     earned = verdict.earned
     return VerificationOut(
@@ -78,14 +81,24 @@ def list_badges(request: Request, member: CohortMember, db: SessionDep) -> list[
     return found
 
 
+class CredentialFormat(StrEnum):
+    json_ld = "json-ld"
+    jwt = "jwt"
+
+
 @router.get("/cohorts/{cohort}/badges/{badge}/credential",
             responses={**problems(404), 200: {
-                "description": "The signed OpenBadgeCredential (JSON-LD).",
-                "content": {"application/ld+json": {"schema": {"type": "object"}}}}})
-def badge_credential_api(badge: str, member: CohortMember, db: SessionDep,
-                         issuer: IssuerDep) -> Response:
+                "description": "The signed OpenBadgeCredential: JSON-LD with an embedded proof, "
+                               "or with `format=jwt` a VC-JWT (RS256).",
+                "content": {"application/ld+json": {"schema": {"type": "object"}},
+                            "application/jwt": {"schema": {"type": "string"}}}}})
+def badge_credential_api(badge: str, member: CohortMember, db: SessionDep, issuer: IssuerDep,
+                         format: CredentialFormat = CredentialFormat.json_ld) -> Response:
     """The caller's badge as a signed OpenBadgeCredential (404 until earned)."""
     earned = credentials.mine(db, member=member, badge_key=badge)
+    if format == CredentialFormat.jwt:
+        return Response(credentials.as_jwt(db, earned, issuer=issuer),
+                        media_type="application/jwt")
     return Response(json.dumps(credentials.signed(db, earned, issuer=issuer), ensure_ascii=False),
                     media_type="application/ld+json")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import jwt
 from sqlmodel import Session, col, func, select
 
 from app.auth.models import User
@@ -40,6 +41,7 @@ class Issuer:
 
     base_url: str
     key_file: Path | None
+    name: str = ""  # as its public profile names it; none: the host
 
     @property
     def did(self) -> str:
@@ -52,15 +54,37 @@ class Issuer:
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
 
+    @property
+    def profile_url(self) -> str:
+        return self.url(PROFILE_PATH)
+
+
+PROFILE_PATH = "/issuer"
+
+
+def profile(*, issuer: Issuer) -> dict[str, Any]:
+    """The issuer's public profile at an https address (Open Badges 3.0 Profile): the same
+    issuer as the did:web, which each credential names, and which it names in turn."""
+    return {"@context": proof.CONTEXT, "id": issuer.profile_url, "type": ["Profile"],
+            "name": issuer.name or urlsplit(issuer.base_url).netloc, "url": issuer.base_url,
+            "otherIdentifier": [{"type": "IdentifierEntry", "identifier": issuer.did,
+                                 "identifierType": "identifier"}]}
+
 
 def did_document(session: Session, *, issuer: Issuer) -> dict[str, Any]:
-    """The DID document: every key, oldest first, as a Multikey that may assert credentials."""
-    keys = issuer_keys.all_keys(session, key_file=issuer.key_file) or [
+    """The DID document: every key, oldest first, each of which may assert credentials: the
+    Ed25519 keys as Multikeys (Data Integrity proofs), the RSA keys as JSON Web Keys (VC-JWT)."""
+    signing = issuer_keys.all_keys(session, key_file=issuer.key_file) or [
         issuer_keys.signing_key(session, key_file=issuer.key_file)]
-    methods = [{"id": f"{issuer.did}#{k.multibase}", "type": "Multikey",
-                "controller": issuer.did, "publicKeyMultibase": k.multibase} for k in keys]
-    return {"@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
-            "id": issuer.did, "verificationMethod": methods,
+    methods: list[dict[str, Any]] = [
+        {"id": f"{issuer.did}#{k.multibase}", "type": "Multikey", "controller": issuer.did,
+         "publicKeyMultibase": k.multibase} for k in signing]
+    methods += [{"id": f"{issuer.did}#{k.public_id}", "type": "JsonWebKey",
+                 "controller": issuer.did, "publicKeyJwk": k.jwk}
+                for k in issuer_keys.jwt_keys(session, key_file=issuer.key_file)]
+    return {"@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1",
+                         "https://w3id.org/security/jwk/v1"],
+            "id": issuer.did, "alsoKnownAs": [issuer.profile_url], "verificationMethod": methods,
             "assertionMethod": [m["id"] for m in methods]}
 
 
@@ -131,7 +155,8 @@ def unsigned(earned: Earned, *, issuer: Issuer) -> dict[str, Any]:
         "name": badge.default_name,
         "description": badge.default_description or badge.default_name,
         "criteria": {"narrative": _criteria_text(badge) or badge.default_name},
-        "image": {"id": issuer.url(f"/badges/{earned.program.key}/{badge.key}.svg"),
+        "image": {"id": issuer.url(
+            f"/badges/{earned.program.key}/{badge.key}.{badge.image_suffix}"),
                   "type": "Image"},
     }
     if earned.hours is not None:
@@ -195,6 +220,17 @@ def signed(session: Session, earned: Earned, *, issuer: Issuer) -> dict[str, Any
                       verification_method=f"{issuer.did}#{key.multibase}")
 
 
+def as_jwt(session: Session, earned: Earned, *, issuer: Issuer) -> str:
+    """The credential as a VC-JWT (Open Badges 3.0, 8.2): the payload is the credential itself
+    with the registered claims beside it, signed RS256 by the newest RSA key."""
+    credential = unsigned(earned, issuer=issuer)
+    key = issuer_keys.jwt_key(session, key_file=issuer.key_file)
+    claims = {**credential, "iss": issuer.did, "jti": credential["id"],
+              "nbf": int(earned.award.awarded_at.timestamp())}
+    return jwt.encode(claims, key.key, algorithm="RS256",
+                      headers={"kid": f"{issuer.did}#{key.public_id}", "typ": "JWT"})
+
+
 @dataclass(frozen=True)
 class Verdict:
     valid: bool
@@ -202,19 +238,30 @@ class Verdict:
     earned: Earned | None = None
 
 
-def verify(session: Session, document: dict[str, Any], *, issuer: Issuer,
+def verify(session: Session, document: Any, *, issuer: Issuer,
            now: datetime | None = None) -> Verdict:
-    """Whether a credential is one this server issued, unchanged, current and not revoked."""
+    """Whether a credential (JSON-LD with its proof, or a VC-JWT) is one this server issued,
+    unchanged, current and not revoked."""
     now = now or datetime.now(UTC)
+    if not isinstance(document, dict | str):
+        return Verdict(False, _("It is neither a credential with a proof nor a VC-JWT."))
+    token = document if isinstance(document, str) else None
+    if token is not None:
+        opened = _opened_jwt(session, token, issuer=issuer)
+        if isinstance(opened, Verdict):
+            return opened
+        document = opened
+    assert isinstance(document, dict)
     issued_by = document.get("issuer")
     issuer_id = issued_by.get("id") if isinstance(issued_by, dict) else issued_by
     if issuer_id != issuer.did:
         return Verdict(False, _("It was not issued by this server ({did}).").format(did=issuer.did))
-    published = {f"{issuer.did}#{k.multibase}": k.public
-                 for k in issuer_keys.all_keys(session, key_file=issuer.key_file)}
-    problem = proof.verify(document, published.get)
-    if problem is not None:
-        return Verdict(False, problem)
+    if token is None:  # a JWT's signature was checked as it was opened
+        published = {f"{issuer.did}#{k.multibase}": k.public
+                     for k in issuer_keys.all_keys(session, key_file=issuer.key_file)}
+        problem = proof.verify(document, published.get)
+        if problem is not None:
+            return Verdict(False, problem)
     for name, test, message in (
             ("validFrom", lambda t: t > now, _("It is not valid before {when}.")),
             ("validUntil", lambda t: t <= now, _("It expired on {when}."))):
@@ -232,6 +279,34 @@ def verify(session: Session, document: dict[str, Any], *, issuer: Issuer,
     if award is None:
         return Verdict(False, _("This server has no record of it."))
     return standing(_earned(session, award))
+
+
+def _opened_jwt(session: Session, token: str, *, issuer: Issuer) -> dict[str, Any] | Verdict:
+    """A VC-JWT's payload once its RS256 signature holds against one of the issuer's published
+    RSA keys, and its registered claims agree with the credential; else why not."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except (jwt.InvalidTokenError, ValueError):
+        return Verdict(False, _("It is neither a credential with a proof nor a VC-JWT."))
+    published = {f"{issuer.did}#{k.public_id}": k.public
+                 for k in issuer_keys.jwt_keys(session, key_file=issuer.key_file)}
+    key = published.get(str(header.get("kid")))
+    if header.get("alg") != "RS256" or key is None:
+        return Verdict(False, _("It is not signed by a key this issuer publishes."))
+    try:
+        claims = jwt.decode(token, key, algorithms=["RS256"],
+                            options={"require": ["iss", "jti", "nbf"], "verify_aud": False})
+    except jwt.ExpiredSignatureError:
+        return Verdict(False, _("It has expired."))
+    except jwt.InvalidSignatureError:
+        return Verdict(False, _("Its signature does not hold: it was changed after signing."))
+    except (jwt.InvalidTokenError, ValueError) as error:
+        return Verdict(False, _("It is not a valid VC-JWT: {problem}").format(problem=error))
+    issued_by = claims.get("issuer")
+    issuer_id = issued_by.get("id") if isinstance(issued_by, dict) else issued_by
+    if claims["iss"] != issuer_id or claims["jti"] != claims.get("id"):
+        return Verdict(False, _("Its claims do not agree with the credential it carries."))
+    return claims
 
 
 def standing(earned: Earned) -> Verdict:

@@ -12,7 +12,8 @@ from app.badges.credentials import Issuer
 
 def issuer_of(request: Request) -> Issuer:
     settings = request.app.state.settings
-    return Issuer(base_url=settings.base_url, key_file=settings.badge_key_file)
+    return Issuer(base_url=settings.base_url, key_file=settings.badge_key_file,
+                  name=settings.issuer_name)
 
 
 IssuerDep = Annotated[Issuer, Depends(issuer_of)]

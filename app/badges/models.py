@@ -1,5 +1,5 @@
-"""The issuer's signing keys: Ed25519, the newest signs, every one stays listed in the issuer's
-DID document so that credentials signed before a rotation still verify."""
+"""The issuer's signing keys, Ed25519 and RSA: the newest of a kind signs, and every one stays
+listed in the issuer's DID document so that credentials signed before a rotation still verify."""
 
 from __future__ import annotations
 
@@ -15,5 +15,6 @@ class IssuerKey(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
-    public_multibase: str = Field(max_length=100, unique=True)  # z6Mk...
-    private_pem: str = Field(max_length=1000)  # PKCS#8, in the database only, never in the files
+    # how the DID document names it: the Multikey (z6Mk...) or the RSA key's JWK thumbprint
+    public_id: str = Field(max_length=100, unique=True)
+    private_pem: str = Field(max_length=4000)  # PKCS#8, in the database only, never in the files

@@ -43,6 +43,16 @@ def badge_credential(badge: str, member: CohortMember, db: SessionDep,
                  download=f"{member.program.key}-{badge}.json")
 
 
+@router.get("/c/{cohort}/badges/{badge}/credential.jwt")
+def badge_credential_jwt(badge: str, member: CohortMember, db: SessionDep,
+                         issuer: IssuerDep) -> Response:
+    """The same credential as a VC-JWT (RS256), for wallets and verifiers that take JWTs."""
+    earned = credentials.mine(db, member=member, badge_key=badge)
+    return Response(credentials.as_jwt(db, earned, issuer=issuer), media_type="application/jwt",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{member.program.key}-{badge}.jwt"'})
+
+
 @router.get("/c/{cohort}/badges/{badge}/certificate.pdf")
 def badge_certificate(badge: str, member: CohortMember, db: SessionDep, issuer: IssuerDep,
                       font: FontDep) -> Response:
@@ -55,21 +65,31 @@ def badge_certificate(badge: str, member: CohortMember, db: SessionDep, issuer: 
                             f'attachment; filename="{member.program.key}-{badge}-certificate.pdf"'})
 
 
-@router.get("/badges/{program}/{badge}.svg")
-def badge_image(program: str, badge: str, db: SessionDep) -> Response:
+@router.get("/badges/{program}/{badge}.{suffix}")
+def badge_image(program: str, badge: str, suffix: str, db: SessionDep) -> Response:
     """Public: a credential names it, and anyone who checks a credential may look at it."""
-    svg = badges_service.image(db, program_key=program, badge_key=badge)
-    return Response(svg, media_type="image/svg+xml", headers={
+    media_type, data = badges_service.image(db, program_key=program, badge_key=badge,
+                                            suffix=suffix)
+    return Response(data, media_type=media_type, headers={
         "Cache-Control": "public, max-age=86400",
-        # a picture, never a page: nothing in it runs, whatever a name holds
-        "Content-Security-Policy": "default-src 'none'; sandbox"})
+        # a picture, never a page: nothing in it runs, whatever a name or a file holds
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox"})
 
 
 @router.get("/.well-known/did.json")
+# where did:web looks when TING_BASE_URL has a path (did:web:host:path -> /path/did.json), with
+# a proxy passing the path on without its prefix
+@router.get("/did.json", name="did_document_below_a_path")
 def did_document(db: SessionDep, issuer: IssuerDep) -> Response:
     """The issuer's keys (did:web), for anyone who checks a credential."""
     return _json(credentials.did_document(db, issuer=issuer),
                  media_type="application/did+ld+json")
+
+
+@router.get("/issuer")
+def issuer_profile(issuer: IssuerDep) -> Response:
+    """The issuer's public profile (JSON-LD), at an https address beside its did:web."""
+    return _json(credentials.profile(issuer=issuer))
 
 
 @router.get("/credentials/status/revocation")

@@ -17,7 +17,16 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import _, speaking
 from app.mail import service as mail_service
 from app.programs import service as programs_service
-from app.programs.models import Badge, BadgeFacts, BadgeRule, Program, ThingKind
+from app.programs.models import (
+    PNG_TYPE,
+    SVG_TYPE,
+    Badge,
+    BadgeFacts,
+    BadgeImage,
+    BadgeRule,
+    Program,
+    ThingKind,
+)
 from app.programs.service import Curriculum
 from app.progress import awards
 from app.progress.awards import BadgeProgress
@@ -70,13 +79,24 @@ def cards(session: Session, *, member: Member) -> list[BadgeCard]:
     return [BadgeCard(p.badge, hours_for(p.badge, curriculum), p) for p in progress]
 
 
-def image(session: Session, *, program_key: str, badge_key: str) -> str:
-    """A badge's picture (SVG), archived badges' too: credentials keep pointing at it."""
-    name = session.exec(select(Badge.name).join(Program).where(
+def image(session: Session, *, program_key: str, badge_key: str,
+          suffix: str) -> tuple[str, bytes]:
+    """A badge's picture and its media type, archived badges' too: credentials keep pointing
+    at it. The .svg address always answers (the shipped SVG, else one drawn from the name);
+    the .png one when a PNG was shipped."""
+    found = session.exec(select(Badge.id, Badge.name, Badge.image_type).join(Program).where(
         Program.key == program_key, Badge.key == badge_key)).first()
-    if name is None:
+    if found is None or suffix not in ("svg", "png"):
         raise NotFound(_("No such badge."))
-    return images.default_svg(name)
+    badge_id, name, image_type = found
+    wanted = PNG_TYPE if suffix == "png" else SVG_TYPE
+    if image_type == wanted:
+        stored = session.get(BadgeImage, badge_id)
+        if stored is not None:
+            return wanted, stored.data
+    if wanted == SVG_TYPE:
+        return SVG_TYPE, images.default_svg(name).encode()
+    raise NotFound(_("No such badge."))
 
 
 REASON_CHARS = 500

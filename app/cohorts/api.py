@@ -11,13 +11,13 @@ router = APIRouter()
 
 
 @router.get("/me", response_model=MePublic, tags=["me"])
-def me(user: CurrentUser, db: SessionDep) -> MePublic:
+async def me(user: CurrentUser, db: SessionDep) -> MePublic:
     """Who the token or session belongs to, and the roles they hold in any cohort."""
     return MePublic(email=user.email, name=user.name, roles=cohorts_service.roles_of(db, user=user),
                     admin=user.is_admin)
 
 
 @router.get("/cohorts", response_model=list[CohortPublic], tags=["cohorts"])
-def list_cohorts(user: CurrentUser, db: SessionDep) -> list[CohortPublic]:
+async def list_cohorts(user: CurrentUser, db: SessionDep) -> list[CohortPublic]:
     """The cohorts I belong to, with my role in each (participant first when I hold several)."""
     return [CohortPublic.model_validate(m) for m in cohorts_service.my_cohorts(db, user=user)]

@@ -38,9 +38,11 @@ Page = Annotated[int, Query(ge=1, le=100_000)]
 
 @router.get("/cohorts/{cohort}/forum/topics", response_model=TopicListPublic,
             responses=problems(404))
-def list_forum_topics(member: CohortMember, db: SessionDep,
-                      category: Annotated[str | None, Query(max_length=100, pattern=SOME_TEXT)] = None,
-                      page: Page = 1) -> TopicListPublic:
+async def list_forum_topics(
+    member: CohortMember, db: SessionDep,
+    category: Annotated[str | None, Query(max_length=100, pattern=SOME_TEXT)] = None,
+    page: Page = 1,
+) -> TopicListPublic:
     """Topics, newest activity first; `category` picks one of the programme's categories."""
     found = forum_service.topics(db, member=member, category=category, page=page)
     return TopicListPublic(topics=[TopicSummaryPublic.model_validate(t) for t in found.topics],
@@ -74,6 +76,7 @@ def search_forum(member: CohortMember, db: SessionDep,
 def get_forum_topic(topic_id: RowId, member: CohortMember, db: SessionDep,
                     page: Page = 1) -> TopicPublic:
     """A topic, its opening post and a page of replies."""
+    # a plain `def`, unlike the other readings: opening a topic marks it read, a write
     detail = forum_service.topic_detail(db, member=member, topic_id=topic_id, page=page)
     topic = TopicPublic.model_validate(detail)
     topic.next_page = page + 1 if detail.has_next else None

@@ -21,12 +21,12 @@ Page = Annotated[int, Query(ge=1, le=100_000)]
 
 
 @router.get("/cohorts/{cohort}/groups", response_model=GroupListPublic, responses=problems(404))
-def list_groups(member: CohortMember, db: SessionDep) -> GroupListPublic:
+async def list_groups(member: CohortMember, db: SessionDep) -> GroupListPublic:
     return GroupListPublic.model_validate(groups_service.overview(db, member=member))
 
 
 @router.get("/cohorts/{cohort}/groups/{group}", response_model=GroupPublic, responses=problems(404))
-def get_group(group: str, member: CohortMember, db: SessionDep) -> GroupPublic:
+async def get_group(group: str, member: CohortMember, db: SessionDep) -> GroupPublic:
     return GroupPublic.model_validate(groups_service.group_view(db, member=member, key=group))
 
 
@@ -68,8 +68,8 @@ def set_group_idea(group: str, body: IdeaIn, member: CohortMember, db: SessionDe
 
 @router.get("/cohorts/{cohort}/groups/{group}/topics", response_model=TopicListPublic,
             responses=problems(404))
-def list_group_topics(group: str, member: CohortMember, db: SessionDep,
-                      page: Page = 1) -> TopicListPublic:
+async def list_group_topics(group: str, member: CohortMember, db: SessionDep,
+                            page: Page = 1) -> TopicListPublic:
     """The group's space: its members, its resource person and the trainers only."""
     found = groups_service.get_group(db, member=member, key=group)
     listing = forum_service.topics(db, member=member, group=found, page=page)

@@ -44,10 +44,13 @@ def claim_due(session: Session, *, now: datetime, limit: int = BATCH) -> list[Le
     """Take up to `limit` due mails for this sender. Each is claimed by moving its
     `send_after` past a lease, on the condition that it is still due: when two senders read
     the same mail, only the first update matches (the second sees the moved time), so only
-    one of them sends it."""
+    one of them sends it, across workers and machines."""
     due = session.exec(
         select(OutboxMail).where(col(OutboxMail.sent_at).is_(None), OutboxMail.send_after <= now)
         .order_by(col(OutboxMail.send_after), col(OutboxMail.id)).limit(limit)
+        # PostgreSQL: mails another sender is claiming right now are passed over, not waited
+        # for (SQLite has one writer at a time anyway, and no FOR UPDATE)
+        .with_for_update(skip_locked=True)
     ).all()
     claimed = []
     for mail in due:
@@ -83,4 +86,11 @@ def recent(session: Session, *, limit: int = 100) -> list[OutboxMail]:
 
 def waiting_count(session: Session) -> int:
     statement = select(func.count()).select_from(OutboxMail).where(col(OutboxMail.sent_at).is_(None))
+    return int(session.exec(statement).one())
+
+
+def due_before(session: Session, moment: datetime) -> int:
+    """Unsent mails that have been due since before `moment`."""
+    statement = select(func.count()).select_from(OutboxMail).where(
+        col(OutboxMail.sent_at).is_(None), OutboxMail.send_after < moment)
     return int(session.exec(statement).one())

@@ -4,11 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.auth.deps import CurrentUser
 from app.auth.models import Person
 from app.cohorts.deps import CohortMember, CohortParticipant
-from app.db import id_of
 from app.deps import QueryRowId, RowId, SessionDep
 from app.posts import blog, comments
 from app.posts import service as posts_service
@@ -34,20 +34,21 @@ def _post(db: Session, user: Person, post_id: int) -> PostPublic:
 
 @router.put("/cohorts/{cohort}/things/{key}/reflection", response_model=PostPublic,
             responses=problems(404))
-def put_reflection(key: str, body: ReflectionIn, member: CohortParticipant,
-                   db: SessionDep) -> PostPublic:
+async def put_reflection(key: str, body: ReflectionIn, member: CohortParticipant,
+                         db: SessionDep) -> PostPublic:
     """Write or rewrite my reflection on a Thing (what the Thing page's text box edits)."""
-    post = posts_service.rewrite_reflection(db, member=member, key=key, body=body.body)
-    return _post(db, member.user, id_of(post))
+    post = await run_in_threadpool(posts_service.rewrite_reflection, db, member=member, key=key,
+                                   body=body.body)
+    return PostPublic.model_validate(posts_service.authors_view(db, member=member, post=post))
 
 
 @router.post("/cohorts/{cohort}/posts", status_code=201, response_model=PostPublic,
              responses=problems(404, 409))
-def create_post(body: PostIn, member: CohortParticipant, db: SessionDep) -> PostPublic:
+async def create_post(body: PostIn, member: CohortParticipant, db: SessionDep) -> PostPublic:
     """Write a post; with `thing` it is a reflection on that Thing."""
-    post = posts_service.create_post(db, member=member, title=body.title, body=body.body,
-                                     thing_key=body.thing, visibility=body.visibility)
-    return _post(db, member.user, id_of(post))
+    post = await run_in_threadpool(posts_service.create_post, db, member=member, title=body.title,
+                                   body=body.body, thing_key=body.thing, visibility=body.visibility)
+    return PostPublic.model_validate(posts_service.authors_view(db, member=member, post=post))
 
 
 @router.post("/cohorts/{cohort}/questions", status_code=201, response_model=PostPublic,
@@ -55,11 +56,11 @@ def create_post(body: PostIn, member: CohortParticipant, db: SessionDep) -> Post
 def ask_trainers(body: QuestionIn, member: CohortParticipant, db: SessionDep) -> PostPublic:
     """Ask the cohort's trainers (a private post); they answer in a comment."""
     post = posts_service.ask_trainers(db, member=member, body=body.body, thing_key=body.thing)
-    return _post(db, member.user, id_of(post))
+    return PostPublic.model_validate(posts_service.authors_view(db, member=member, post=post))
 
 
 @router.get("/cohorts/{cohort}/posts", response_model=PostListPublic, responses=problems(404))
-def list_posts(
+async def list_posts(
     member: CohortMember, db: SessionDep, after: QueryRowId = None,
     thing: Annotated[str, Query(max_length=100, pattern=STORABLE_TEXT)] = "",
     organization: Annotated[str, Query(max_length=200, pattern=STORABLE_TEXT)] = "",
@@ -76,7 +77,7 @@ def list_posts(
 
 
 @router.get("/posts/{post_id}", response_model=PostPublic, responses=problems(404))
-def get_post(post_id: RowId, user: CurrentUser, db: SessionDep) -> PostPublic:
+async def get_post(post_id: RowId, user: CurrentUser, db: SessionDep) -> PostPublic:
     return _post(db, user, post_id)
 
 
@@ -91,9 +92,11 @@ def change_post(post_id: RowId, body: PostChange, user: CurrentUser, db: Session
 
 @router.post("/posts/{post_id}/comments", status_code=201, response_model=CommentPublic,
              responses=problems(403, 404))
-def add_comment(post_id: RowId, body: CommentIn, user: CurrentUser, db: SessionDep) -> CommentPublic:
+async def add_comment(post_id: RowId, body: CommentIn, user: CurrentUser,
+                      db: SessionDep) -> CommentPublic:
     """Comment on a post I may read."""
-    comment = comments.add_comment(db, user=user, post_id=post_id, body=body.body)
+    comment = await run_in_threadpool(comments.add_comment, db, user=user, post_id=post_id,
+                                      body=body.body)
     return CommentPublic.model_validate(posts_service.CommentView(comment=comment, author_name=user.name))
 
 

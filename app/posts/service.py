@@ -324,8 +324,21 @@ def open_post(session: Session, *, user: Person | None, post_id: int) -> PostAcc
 
 def read_post(session: Session, *, user: Person | None, post_id: int) -> PostDetail:
     """The post with its Thing and its comments (hidden ones left out), oldest first."""
-    access = open_post(session, user=user, post_id=post_id)
+    return _detail(session, open_post(session, user=user, post_id=post_id))
+
+
+def authors_view(session: Session, *, member: Member, post: Post) -> PostDetail:
+    """A post as its author sees it, just after writing it: the author may read their own
+    post, so it is neither looked up nor checked again."""
+    user = member.user
+    return _detail(session, PostAccess(
+        post=post, cohort=member.cohort, reader=member,
+        author=Author(name=user.name, email=user.email, membership_id=post.author_id)))
+
+
+def _detail(session: Session, access: PostAccess) -> PostDetail:
     post = access.post
+    post_id = id_of(post)
     comments = session.exec(
         select(Comment, User.name)
         .join(Membership, col(Membership.id) == col(Comment.author_id))

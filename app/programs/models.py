@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import StrEnumType, UTCDateTime, enum_check, utcnow
@@ -91,8 +91,24 @@ class Badge(SQLModel, table=True):
     criteria: str = ""  # Markdown
     criteria_html: str = ""
     hours: float | None = None  # CPD hours as the YAML gives them; None: from the minutes
+    # a picture shipped beside the YAML (its bytes in badge_images); None: drawn from the name
+    image_type: str | None = Field(default=None, max_length=20)
+    image_sha256: str | None = Field(default=None, max_length=64)
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     translations: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+PNG_TYPE = "image/png"
+SVG_TYPE = "image/svg+xml"
+
+
+class BadgeImage(SQLModel, table=True):
+    """A badge's picture, apart from the badge so that reading badges never reads pictures."""
+
+    __tablename__ = "badge_images"
+
+    badge_id: int = Field(foreign_key="badges.id", primary_key=True)
+    data: bytes = Field(sa_type=LargeBinary)
 
 
 class Theme(SQLModel, table=True):
@@ -227,6 +243,7 @@ class BadgeFacts:
     default_criteria_html: str
     hours: float | None
     translated: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
+    image_suffix: str = "svg"  # of its picture's address: a shipped PNG, else an SVG
 
     @property
     def name(self) -> str:
@@ -247,4 +264,5 @@ class BadgeFacts:
                    theme_key=badge.theme_key, things_needed=badge.things_needed,
                    default_description=badge.description,
                    default_criteria_html=badge.criteria_html, hours=badge.hours,
-                   translated=dict(badge.translations or {}))
+                   translated=dict(badge.translations or {}),
+                   image_suffix="png" if badge.image_type == PNG_TYPE else "svg")

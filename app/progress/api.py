@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from starlette.concurrency import run_in_threadpool
 
 from app.auth.deps import CurrentUser
 from app.cohorts.deps import CohortMember, CohortParticipant
@@ -33,7 +34,7 @@ async def list_things(member: CohortParticipant, db: SessionDep) -> Response:
 
 
 @router.get("/cohorts/{cohort}/things/{key}", response_model=ThingPublic, responses=problems(404))
-def get_thing(key: str, member: CohortParticipant, db: SessionDep) -> ThingPublic:
+async def get_thing(key: str, member: CohortParticipant, db: SessionDep) -> ThingPublic:
     return ThingPublic.model_validate(progress_service.thing_view(db, member=member, key=key))
 
 
@@ -42,13 +43,13 @@ def get_thing(key: str, member: CohortParticipant, db: SessionDep) -> ThingPubli
     responses=problems(404, 409, _409="The Thing is locked, or its required reflection is "
                        "missing or too short."),
 )
-def complete(
+async def complete(
     key: str, member: CohortParticipant, db: SessionDep, body: CompletionIn | None = None
 ) -> CompletionPublic:
     """Mark a Thing done. Doing it twice changes nothing (but may update the evidence link).
     A missing or invalid evidence link answers 422."""
-    view = progress_service.complete_thing(
-        db, member=member, key=key, evidence_url=body.evidence_url if body else None)
+    view = await run_in_threadpool(progress_service.complete_thing, db, member=member, key=key,
+                                   evidence_url=body.evidence_url if body else None)
     return CompletionPublic.model_validate(view)
 
 

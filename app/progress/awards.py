@@ -4,13 +4,15 @@ runs for it; undoing a completion before then simply means the rule is not met."
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from app.db import insert_or_ignore
+from app.cohorts.models import Cohort, Membership, Role
+from app.db import insert_all_or_ignore, insert_or_ignore
 from app.programs import service as programs_service
 from app.programs.models import BadgeFacts, BadgeRule, Program, ThingKind
 from app.programs.service import Curriculum
@@ -76,6 +78,44 @@ def award_earned(session: Session, *, membership_id: int, program: Program,
                 awarded_at=now or datetime.now(UTC))):
             awarded.append(badge)
     return awarded
+
+
+def award_all(session: Session, *, program_keys: Collection[str],
+              now: datetime | None = None) -> int:
+    """After an import: award the programmes' badges to every active participant who meets a
+    rule and lacks the badge (a badge just added, a rule eased, a Thing made can-do, someone
+    back on the roster). A few queries per programme, whatever the number of people; the
+    number of badges awarded."""
+    count = 0
+    for program in session.exec(select(Program).where(col(Program.key).in_(list(program_keys)))):
+        curriculum = programs_service.curriculum(session, program=program)
+        if not curriculum.badges:
+            continue
+        in_programme = (select(Membership.id).join(Cohort, col(Cohort.id) == col(Membership.cohort_id))
+                        .where(Cohort.program_id == program.id))
+        people = session.exec(in_programme.where(Membership.role == Role.participant,
+                                                 col(Membership.is_active))).all()
+        held = set(session.exec(select(Award.membership_id, Award.badge_id).where(
+            col(Award.membership_id).in_(in_programme))).all())
+        done: dict[int, set[int]] = defaultdict(set)
+        for holder, thing_id in session.exec(select(
+                Completion.membership_id, Completion.thing_id).where(
+                col(Completion.membership_id).in_(in_programme),
+                col(Completion.approval).in_(list(COUNTED)))):
+            done[holder].add(thing_id)
+        rows = []
+        for person in people:
+            assert person is not None
+            for badge in curriculum.badges:
+                if (person, badge.id) in held:
+                    continue
+                have, need = progress_towards(badge, curriculum=curriculum, program=program,
+                                              done=done[person])
+                if need and have >= need:
+                    rows.append(Award(membership_id=person, badge_id=badge.id,
+                                      awarded_at=now or datetime.now(UTC)))
+        count += insert_all_or_ignore(session, rows)
+    return count
 
 
 def badges_of(session: Session, *, membership_id: int, program: Program,

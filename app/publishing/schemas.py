@@ -16,7 +16,9 @@ class PublicationFile(Input):
     name: str = Field(min_length=1, max_length=200, pattern=STORABLE_TEXT,
                       description="The file's name, as `ting validate` would show it "
                                   "(`verdiepdingen.yaml`, `cohorts/roster.csv`).")
-    text: str = Field(max_length=limits.ROSTER_CSV_BYTES, pattern=STORABLE_TEXT)
+    text: str = Field(max_length=limits.ROSTER_CSV_BYTES, pattern=STORABLE_TEXT,
+                      description="The file's text; a badge's PNG picture as a "
+                                  "`data:image/png;base64,...` address.")
 
 
 class PublicationIn(Input):

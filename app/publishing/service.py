@@ -8,6 +8,7 @@ changed meanwhile, nothing is applied and the new diff is shown instead.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -25,6 +26,7 @@ from app.cohorts.models import Cohort, Membership, Role
 from app.db import id_of
 from app.errors import Forbidden, InvalidInput
 from app.i18n import _
+from app.progress import awards
 from app.publishing import diff, history
 from app.publishing.diff import Part
 from app.publishing.models import Revision
@@ -35,6 +37,9 @@ from app.sync.validate import YAML_SUFFIXES, Bundle, validate_texts
 
 MAX_FILES = 20
 CSV_SUFFIX = ".csv"
+PNG_SUFFIX = ".png"
+IMAGE_SUFFIXES = (".svg", PNG_SUFFIX)  # badges' pictures, beside the programme
+PNG_DATA = "data:image/png;base64,"
 _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._ -]{0,99}")
 
 
@@ -54,10 +59,24 @@ class Upload:
 
     @classmethod
     def from_bytes(cls, name: str, data: bytes) -> Upload:
+        if PurePath(name).suffix.lower() == PNG_SUFFIX:  # a picture travels as a data: URL
+            return cls.of(name, PNG_DATA + base64.b64encode(data).decode("ascii"))
         try:
             return cls.of(name, data.decode("utf-8-sig"))
         except UnicodeDecodeError:
             return cls(cls.of(name, "").name, "", _("Not UTF-8 text: save the file as UTF-8."))
+
+    @property
+    def data(self) -> bytes | None:
+        """The file's bytes as it goes beside the others; None for a PNG that is not one."""
+        if PurePath(self.name).suffix.lower() != PNG_SUFFIX:
+            return self.text.encode("utf-8", "surrogatepass")
+        if not self.text.startswith(PNG_DATA):
+            return None
+        try:
+            return base64.b64decode(self.text.removeprefix(PNG_DATA), validate=True)
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -152,6 +171,7 @@ def publish(session: Session, *, user: User, uploads: list[Upload],
     if bundle is None or outcome.stale or not outcome.changes:
         return outcome, None
     sync_service.apply_bundle(session, bundle=bundle)
+    awards.award_all(session, program_keys=bundle.program_keys)  # rules people already meet
     revision = Revision(published_by_id=id_of(user), files=[{"name": u.name, "text": u.text}
                                                             for u in uploads],
                         changes=outcome.changes, summary=[p.as_json() for p in outcome.parts],
@@ -189,7 +209,7 @@ def _validate(session: Session, uploads: list[Upload]) -> Bundle:
         for upload in uploads:
             path = Path(folder) / upload.name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(upload.text, encoding="utf-8", errors="surrogatepass")
+            path.write_bytes(upload.data or b"")
             if path.suffix.lower() in YAML_SUFFIXES:
                 sources.append((path, upload.name, upload.text))
         return validate_texts(sources, lookup=lambda key: sync_service.program_facts(session, key))
@@ -207,17 +227,21 @@ def _problems_of_names(uploads: list[Upload]) -> list[Problem]:
         suffix = PurePath(upload.name).suffix.lower()
         segments = upload.name.split("/")
         if (len(segments) > 5 or not all(_SEGMENT.fullmatch(p) for p in segments)
-                or suffix not in (*YAML_SUFFIXES, CSV_SUFFIX)):
+                or suffix not in (*YAML_SUFFIXES, CSV_SUFFIX, *IMAGE_SUFFIXES)):
             problems.append(Problem(upload.name or _("(no name)"), 0, 0, _(
-                "Expected a file name ending in .yaml, .yml or .csv, of letters, digits, dots, "
-                "hyphens and spaces.")))
+                "Expected a file name ending in .yaml, .yml, .csv, .svg or .png, of letters, "
+                "digits, dots, hyphens and spaces.")))
         elif upload.name.lower() in seen:
             problems.append(Problem(upload.name, 0, 0, _("Two files have this name.")))
         seen.add(upload.name.lower())
         if upload.unreadable:
             problems.append(Problem(upload.name, 0, 0, upload.unreadable))
-        most = limits.ROSTER_CSV_BYTES if suffix == CSV_SUFFIX else limits.YAML_FILE_BYTES
-        if len(upload.text.encode("utf-8", "surrogatepass")) > most:
+        most = {CSV_SUFFIX: limits.ROSTER_CSV_BYTES}.get(
+            suffix, limits.BADGE_IMAGE_BYTES if suffix in IMAGE_SUFFIXES else limits.YAML_FILE_BYTES)
+        if upload.data is None:
+            problems.append(Problem(upload.name, 0, 0, _(
+                "Expected a PNG image, as uploaded (or as a data:image/png;base64 address).")))
+        elif len(upload.data) > most:
             problems.append(Problem(upload.name, 0, 0, _("Too large: at most {mb:g} MB.").format(
                 mb=most / 1_000_000)))
     return problems

@@ -8,7 +8,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,7 +18,7 @@ from app import limits
 from app.cohorts.models import Enrolment, PostVisibility, Role
 from app.i18n import LOCALES
 from app.programs.schedule import thing_window
-from app.sync.files import NotAFile, TooLarge, read_limited, too_large
+from app.sync.files import NotAFile, Outside, TooLarge, read_beside, too_large
 from app.sync.reader import EMAIL, NAME_TEXT, SLUG, Position, Problem, Source, clip, listing
 
 COHORT_KEYS = (
@@ -405,20 +405,13 @@ def _roster_bytes(
     def refuse(message: str) -> None:
         src.error(node, "participants_csv", message)
 
-    written = PurePath(relative)
-    if written.is_absolute():
-        refuse(f"{ROSTER_INSIDE}; got the absolute path {relative!r}")
-        return None
-    if ".." in written.parts:
-        refuse(f"{ROSTER_INSIDE}; got {relative!r}, which uses '..'")
-        return None
     try:
-        folder = cohort_path.parent.resolve()
-        path = (folder / written).resolve(strict=True)  # links followed, to see where they go
-        if not path.is_relative_to(folder):
-            refuse(f"{shown} leads to a file outside this cohort's folder; copy the file into it")
-            return None
-        return read_limited(path, limits.ROSTER_CSV_BYTES, follow_links=False)
+        return read_beside(cohort_path, relative, limits.ROSTER_CSV_BYTES)
+    except Outside as exc:
+        refuse({"absolute": f"{ROSTER_INSIDE}; got the absolute path {relative!r}",
+                "parent": f"{ROSTER_INSIDE}; got {relative!r}, which uses '..'",
+                "link": f"{shown} leads to a file outside this cohort's folder; copy the file "
+                        "into it"}[exc.how])
     except NotAFile:
         refuse(f"cannot read {shown}: it is not a regular file")
     except TooLarge as exc:

@@ -10,11 +10,19 @@ from __future__ import annotations
 import math
 import os
 import stat
-from pathlib import Path
+from pathlib import Path, PurePath
 
 
 class NotAFile(Exception):
     """A folder, FIFO, device or socket where a file was expected."""
+
+
+class Outside(Exception):
+    """A path that leaves the YAML file's folder: absolute, with '..', or through a link."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__(how)
+        self.how = how  # "absolute", "parent" or "link"
 
 
 class TooLarge(Exception):
@@ -35,6 +43,23 @@ def read_limited(path: Path, limit: int, *, follow_links: bool = True) -> bytes:
     if len(data) > limit:
         raise TooLarge(None)
     return data
+
+
+def read_beside(yaml_path: Path, relative: str, limit: int) -> bytes:
+    """The bytes of a file a YAML file names, in its folder or one below. A YAML file may not
+    reach any other file the process can read, nor make validation wait on a FIFO or read a
+    device forever. Raises Outside, NotAFile, TooLarge, or OSError (also for no such file),
+    RuntimeError (a link loop) or ValueError (a NUL character in the name)."""
+    written = PurePath(relative)
+    if written.is_absolute():
+        raise Outside("absolute")
+    if ".." in written.parts:
+        raise Outside("parent")
+    folder = yaml_path.parent.resolve()
+    path = (folder / written).resolve(strict=True)  # links followed, to see where they go
+    if not path.is_relative_to(folder):
+        raise Outside("link")
+    return read_limited(path, limit, follow_links=False)
 
 
 def too_large(size: int | None, limit: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path, PurePath
 from typing import Any
 
 from yaml.nodes import MappingNode, Node
@@ -11,6 +12,9 @@ from yaml.nodes import MappingNode, Node
 from app import limits
 from app.programs.models import BadgeRule, Evidence, ThingKind, TieBreak
 from app.programs.schedule import parse_rule
+from app.sync.files import NotAFile, Outside, TooLarge, read_beside, too_large
+from app.sync.images import MEDIA_TYPES, BadgeImage
+from app.sync.images import checked as checked_image
 from app.sync.reader import LANGUAGE, Position, Source, listing, show
 
 PROGRAM_KEYS = (
@@ -21,7 +25,7 @@ THING_KEYS = (
     "key", "title", "kind", "theme", "opens", "due", "minutes", "body", "links", "reflection",
     "evidence", "forum",
 )
-BADGE_KEYS = ("key", "name", "for", "description", "criteria", "hours")
+BADGE_KEYS = ("key", "name", "for", "description", "criteria", "hours", "image")
 PROGRAMME_RULE = "programme"  # `for: programme`: the programme's completion rule
 KINDS = tuple(ThingKind)
 EVIDENCE = tuple(Evidence)
@@ -68,6 +72,7 @@ class BadgeSpec:
     description: str = ""
     criteria: str = ""  # Markdown
     hours: float | None = None  # CPD hours; None: from the Things' minutes
+    image: BadgeImage | None = None  # shipped beside the YAML; None: drawn from the name
     translations: dict[str, Any] = field(default_factory=dict)
 
 
@@ -96,7 +101,7 @@ class ProgramSpec:
     translations: dict[str, Any] = field(default_factory=dict)
 
 
-def read_program(src: Source, root: Node, keys: dict[str, Node]) -> ProgramSpec | None:
+def read_program(src: Source, root: Node, keys: dict[str, Node], path: Path) -> ProgramSpec | None:
     """Read a programme from its top-level keys; returns None when anything is wrong."""
     before = len(src.problems)
     tr: dict[str, Any] = {}
@@ -161,7 +166,8 @@ def read_program(src: Source, root: Node, keys: dict[str, Node]) -> ProgramSpec 
             spec_kwargs["forum_categories"] = _read_categories(src, forum.get("categories"))
     _check_forum_links(src, things or [], spec_kwargs.get("forum_categories"))
     if "badges" in keys:
-        spec_kwargs["badges"] = _read_badges(src, keys["badges"], theme_keys, countable, language)
+        spec_kwargs["badges"] = _read_badges(src, keys["badges"], theme_keys, countable, language,
+                                           path)
 
     if len(src.problems) > before or key is None or title is None or things is None:
         return None
@@ -385,14 +391,14 @@ def _read_categories(src: Source, node: Node | None) -> list[str]:
 
 
 def _read_badges(src: Source, node: Node, theme_keys: set[str], things: list[ThingSpec] | None,
-                 language: str) -> list[BadgeSpec]:
+                 language: str, path: Path) -> list[BadgeSpec]:
     badges: list[BadgeSpec] = []
     seen: dict[str, int] = {}
     programme_badge: int | None = None
     items = src.sequence(node, "badges", limit=limits.BADGES_PER_PROGRAM, what="badges per programme")
     for i, item in enumerate(items or []):
         where = f"badges[{i}]"
-        badge = _read_badge(src, item, where, theme_keys, things, language)
+        badge = _read_badge(src, item, where, theme_keys, things, language, path)
         if badge is None:
             continue
         keys = {k.value: (k, v) for k, v in item.value}
@@ -412,7 +418,7 @@ def _read_badges(src: Source, node: Node, theme_keys: set[str], things: list[Thi
 
 
 def _read_badge(src: Source, node: Node, where: str, theme_keys: set[str],
-                things: list[ThingSpec] | None, language: str) -> BadgeSpec | None:
+                things: list[ThingSpec] | None, language: str, path: Path) -> BadgeSpec | None:
     keys = src.mapping(node, where, required=("key", "name", "for"), optional=BADGE_KEYS[3:])
     if keys is None or not {"key", "name", "for"} <= set(keys):
         return None
@@ -429,9 +435,43 @@ def _read_badge(src: Source, node: Node, where: str, theme_keys: set[str],
                                                    max_len=limits.LONG_TEXT_CHARS) or "")
     if "hours" in keys:
         badge.hours = src.number(keys["hours"], f"{where}.hours", minimum=0.5, maximum=10_000)
+    if "image" in keys:
+        badge.image = _read_badge_image(src, keys["image"], f"{where}.image", path)
     if len(src.problems) > before or key is None or name is None:
         return None
     return badge
+
+
+def _read_badge_image(src: Source, node: Node, where: str, path: Path) -> BadgeImage | None:
+    """A picture in the programme file's folder or below: an SVG or PNG of sensible size."""
+    relative = src.text(node, where)
+    if relative is None:
+        return None
+    shown = str(Path(src.file).parent / relative)
+    suffix = PurePath(relative).suffix.lower()
+    if suffix not in MEDIA_TYPES:
+        src.error(node, where, f"expected an .svg or .png file; got {relative!r}")
+        return None
+    try:
+        data = read_beside(path, relative, limits.BADGE_IMAGE_BYTES)
+    except Outside:
+        src.error(node, where, f"expected a file in this programme's folder or a folder below "
+                               f"it, like badges/{PurePath(relative).name}; got {relative!r}")
+        return None
+    except NotAFile:
+        src.error(node, where, f"cannot read {shown}: it is not a regular file")
+        return None
+    except TooLarge as exc:
+        src.error(node, where, f"{shown} is {too_large(exc.size, limits.BADGE_IMAGE_BYTES)}")
+        return None
+    except (OSError, RuntimeError, ValueError):
+        src.error(node, where, f"cannot read {shown}: no such file next to this programme")
+        return None
+    image = checked_image(data, suffix)
+    if isinstance(image, str):
+        src.error(node, where, f"{shown}: {image}")
+        return None
+    return image
 
 
 def _read_badge_rule(src: Source, node: Node, where: str, badge: BadgeSpec, theme_keys: set[str],

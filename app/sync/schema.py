@@ -174,6 +174,8 @@ def program_schema() -> Schema:
                                            limits.LONG_TEXT_CHARS),
                     "hours": {"type": "number", "minimum": 0.5, "maximum": 10_000,
                               "description": "CPD hours (default: the Things' minutes)."},
+                    "image": _text("The badge's picture: an .svg or .png file in this "
+                                   "programme's folder (default: one drawn from its name)."),
                 }), limits.BADGES_PER_PROGRAM, "Badges the programme awards."),
         })
     schema["allOf"] = [

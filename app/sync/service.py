@@ -19,9 +19,10 @@ from app import markdown
 from app.auth.models import User
 from app.cohorts.models import Cohort, CohortGroup, Membership, Role
 from app.db import id_of
-from app.programs.models import Badge, Program, Theme, Thing
+from app.programs.models import Badge, BadgeImage, Program, Theme, Thing
 from app.programs.schedule import zone
 from app.sync.cohorts import CohortSpec, PersonSpec, ProgramFacts
+from app.sync.images import BadgeImage as BadgeImageSpec
 from app.sync.programs import ProgramSpec
 from app.sync.validate import Bundle
 
@@ -187,17 +188,23 @@ def _sync_badges(session: Session, spec: ProgramSpec, program_id: int, changes: 
             "description": badge_spec.description, "criteria": badge_spec.criteria,
             "criteria_html": markdown.render(badge_spec.criteria), "hours": badge_spec.hours,
             "translations": _with_criteria_html(badge_spec.translations),
+            "image_type": badge_spec.image.media_type if badge_spec.image else None,
+            "image_sha256": badge_spec.image.sha256 if badge_spec.image else None,
         }
         name = f"{spec.key}/{badge_spec.key}"
         badge = badges.pop(badge_spec.key, None)
         if badge is None:
-            session.add(Badge(program_id=program_id, key=badge_spec.key, **values))
+            badge = Badge(program_id=program_id, key=badge_spec.key, **values)
+            session.add(badge)
+            _keep_image(session, badge, badge_spec.image)
             changes.append(Change("add", "badge", name, badge_spec.name))
             continue
         if badge.archived_at is not None:
             badge.archived_at = None
             changes.append(Change("restore", "badge", name, "its awards are back"))
         changed = [c for c in _assign(badge, values) if c != "position"]
+        if "image_sha256" in changed:
+            _keep_image(session, badge, badge_spec.image)
         if changed:
             changes.append(Change("update", "badge", name, ", ".join(_public(changed))))
     for badge in badges.values():
@@ -205,6 +212,20 @@ def _sync_badges(session: Session, spec: ProgramSpec, program_id: int, changes: 
             badge.archived_at = now
             changes.append(Change("archive", "badge", f"{spec.key}/{badge.key}",
                                   "no longer in the file; what it awarded stays"))
+
+
+def _keep_image(session: Session, badge: Badge, image: BadgeImageSpec | None) -> None:
+    """Store the badge's shipped picture, or drop the one it had."""
+    session.flush()  # a new badge's id
+    stored = session.get(BadgeImage, badge.id)
+    if image is None:
+        if stored is not None:
+            session.delete(stored)
+    elif stored is None:
+        assert badge.id is not None
+        session.add(BadgeImage(badge_id=badge.id, data=image.data))
+    else:
+        stored.data = image.data
 
 
 def _with_criteria_html(translations: dict[str, Any]) -> dict[str, Any]:
@@ -217,8 +238,10 @@ def _with_criteria_html(translations: dict[str, Any]) -> dict[str, Any]:
 
 def _public(names: list[str]) -> list[str]:
     """Field names as trainers wrote them, without derived columns."""
-    hidden = {"description_html", "purpose_html", "body_html", "criteria_html", "position"}
-    return [n for n in names if n not in hidden] or ["order"]
+    hidden = {"description_html", "purpose_html", "body_html", "criteria_html", "position",
+              "image_type"}
+    shown = {"image_sha256": "image"}
+    return [shown.get(n, n) for n in names if n not in hidden] or ["order"]
 
 
 def _sync_cohort(session: Session, spec: CohortSpec, changes: list[Change], now: datetime) -> None:

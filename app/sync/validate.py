@@ -34,6 +34,11 @@ class Bundle:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def program_keys(self) -> set[str]:
+        """The programmes the files touch: their own, and those their cohorts run."""
+        return {p.key for p in self.programs} | {c.program for c in self.cohorts if c.program}
+
 
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     """Files as given, and the YAML files below any directory given, in a stable order."""
@@ -99,7 +104,7 @@ def validate_texts(
         if kind == "program":
             keys = src.mapping(root, "", required=("kind", "id", "title", "things"),
                                optional=PROGRAM_KEYS)
-            program = read_program(src, root, keys) if keys is not None else None
+            program = read_program(src, root, keys, path) if keys is not None else None
             written_id = keys.get("id") if keys else None
             if isinstance(written_id, ScalarNode):
                 program_ids_seen.add(written_id.value.strip())

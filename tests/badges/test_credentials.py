@@ -24,11 +24,14 @@ from app.progress import service as progress_service
 from app.progress.models import Award
 from tests.badges.test_earning import WITH_BADGES
 from tests.fixtures.builders import ANNA, BRAM, ENOUGH_WORDS, cohort_yaml, load, member
+from tests.fixtures.documents import keys_in
 from tests.fixtures.people import browser_signed_in, token_for
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "openbadges" / "1edtech-ob-v3p0"
 SCHEMA = jsonschema_rs.Draft201909Validator(
     json.loads((SHARED / "achievementcredential.schema.json").read_text()))
+PROFILE = jsonschema_rs.Draft201909Validator(
+    json.loads((SHARED / "profile.schema.json").read_text()))
 
 
 def earn_basics(db: Session, *, signatory: str | None = None) -> None:
@@ -49,7 +52,7 @@ def download(client: TestClient, db: Session) -> dict[str, Any]:
     return response.json()  # type: ignore[no-any-return]
 
 
-def checked(client: TestClient, document: dict[str, Any]) -> dict[str, Any]:
+def checked(client: TestClient, document: dict[str, Any] | str) -> dict[str, Any]:
     """POST /api/v1/credentials/verify as anyone does: without the browser's session."""
     session = dict(client.cookies)
     client.cookies.clear()
@@ -81,14 +84,7 @@ def test_a_downloaded_credential_fits_the_schema_and_loses_no_term(
     assert identity["hashed"] is True and identity["identityHash"].startswith("sha256$")
     assert ANNA not in json.dumps(credential)  # the address only as a salted hash
 
-    def keys_of(node: Any) -> set[str]:
-        if isinstance(node, dict):
-            return set(node) | {k for v in node.values() for k in keys_of(v)}
-        if isinstance(node, list):
-            return {k for item in node for k in keys_of(item)}
-        return set()
-
-    assert keys_of(credential) - {"@context"} <= proof.expanded_terms(credential)
+    assert keys_in(credential) - {"@context"} <= proof.expanded_terms(credential)
 
 
 def test_an_independent_verifier_checks_it_through_the_did_web_document(
@@ -148,7 +144,8 @@ def test_a_rotated_key_signs_from_then_on_and_the_old_one_still_verifies(
     db.commit()
     after = client.get("/c/testcohort/badges/basics/credential.json").json()
     assert before["proof"][0]["verificationMethod"] != after["proof"][0]["verificationMethod"]
-    assert len(client.get("/.well-known/did.json").json()["verificationMethod"]) == 2
+    methods = client.get("/.well-known/did.json").json()["verificationMethod"]
+    assert [m["type"] for m in methods].count("Multikey") == 2
     for credential in (before, after):
         assert checked(client, credential)["valid"] is True
 
@@ -157,9 +154,11 @@ def test_keys_in_a_file_are_used_and_rotated_there(tmp_path: Path, db: Session) 
     key_file = tmp_path / "badge-keys.pem"
     first = keys.signing_key(db, key_file=key_file)
     assert key_file.read_text().count("BEGIN PRIVATE KEY") == 1
-    second = keys.rotate(db, key_file=key_file)
+    second, rsa = keys.rotate(db, key_file=key_file)
     assert [k.multibase for k in keys.all_keys(db, key_file=key_file)] == [first.multibase,
                                                                            second.multibase]
+    assert [k.public_id for k in keys.jwt_keys(db, key_file=key_file)] == [rsa.public_id]
+    assert keys.jwt_key(db, key_file=key_file).public_id == rsa.public_id
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
 
 
@@ -177,9 +176,10 @@ def test_the_public_page_says_whether_it_is_valid_and_for_what(client: TestClien
     assert client.get("/c/testcohort/badges/basics/credential.json").status_code == 404
 
 
-@pytest.mark.parametrize("body", [{}, {"issuer": 5}, {"proof": "x"}, {"@context": 7, "issuer": {}}])
+@pytest.mark.parametrize("body", [{}, {"issuer": 5}, {"proof": "x"}, {"@context": 7, "issuer": {}},
+                                  [], 5, None, "", "a.b.c"])
 def test_any_posted_document_gets_a_reason_never_an_error(client: TestClient, db: Session,
-                                                           body: dict[str, Any]) -> None:
+                                                           body: Any) -> None:
     answer = client.post("/api/v1/credentials/verify", json=body)
     assert answer.status_code == 200 and answer.json()["valid"] is False
 
@@ -197,3 +197,25 @@ def test_the_api_lists_my_badges_and_gives_each_credential(client: TestClient, d
     assert checked(client, got.json())["valid"] is True
     assert client.get("/api/v1/cohorts/testcohort/badges/finisher/credential",
                       headers=headers).status_code == 404
+
+
+def test_the_issuer_has_an_https_profile_that_the_did_document_names(client: TestClient,
+                                                                      db: Session) -> None:
+    profile = client.get("/issuer")
+    assert profile.status_code == 200 and profile.headers["content-type"] == "application/ld+json"
+    body = profile.json()
+    assert list(PROFILE.iter_errors(body)) == []
+    assert body["id"] == "http://testserver/issuer" and body["name"] == "testserver"
+    document = client.get("/.well-known/did.json").json()
+    assert document["alsoKnownAs"] == [body["id"]]
+    assert body["otherIdentifier"][0]["identifier"] == document["id"]
+    assert keys_in(body) - {"@context"} <= proof.expanded_terms(body)
+
+
+def test_below_a_path_the_did_document_is_where_did_web_looks(client: TestClient) -> None:
+    # did:web:host:path resolves to https://host/path/did.json; a proxy that passes /path on
+    # without its prefix asks this server for /did.json
+    assert Issuer(base_url="https://library.example/ting", key_file=None).did == (
+        "did:web:library.example:ting")
+    assert Issuer(base_url="http://127.0.0.1:8000", key_file=None).did == "did:web:127.0.0.1%3A8000"
+    assert client.get("/did.json").json() == client.get("/.well-known/did.json").json()

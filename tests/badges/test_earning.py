@@ -9,7 +9,17 @@ from sqlmodel import Session, select
 from app.progress import awards, review
 from app.progress import service as progress_service
 from app.progress.models import Award, Completion, Decision
-from tests.fixtures.builders import ANNA, BRAM, PROGRAM, TRAINER, cohort_yaml, load, member, validate
+from tests.fixtures.builders import (
+    ANNA,
+    BRAM,
+    ENOUGH_WORDS,
+    PROGRAM,
+    TRAINER,
+    cohort_yaml,
+    load,
+    member,
+    validate,
+)
 
 BADGES = """\
 badges:
@@ -134,3 +144,27 @@ def _earned(db: Session, email: str) -> list:  # type: ignore[type-arg]
     who = member(db, email)
     return [p.badge for p in awards.badges_of(db, membership_id=who.membership.id or 0,
                                                program=who.program) if p.is_earned]
+
+
+def test_an_import_awards_a_new_badge_to_those_who_already_meet_its_rule(db: Session) -> None:
+    load(db, PROGRAM, cohort_yaml())  # no badges yet
+    anna, bram = member(db, ANNA), member(db, BRAM)
+    for key in ("intro", "screencast"):
+        progress_service.complete_thing(db, member=anna, key=key,
+                                        evidence_url="https://example.org/cast")
+    progress_service.submit(db, member=anna, key="reflect", reflection=ENOUGH_WORDS,
+                            evidence_url=None)
+    progress_service.complete_thing(db, member=bram, key="intro")  # half the basics
+    db.commit()
+
+    load(db, WITH_BADGES)
+    assert awards.award_all(db, program_keys={"testprog"}) == 3
+    assert [b.key for b in _earned(db, ANNA)] == ["finisher", "basics", "deeper"]
+    assert _earned(db, BRAM) == []
+    assert awards.award_all(db, program_keys={"testprog"}) == 0  # once
+
+    # a rule eased: the deeper theme's badge now asks for one of its Things, which Bram did
+    progress_service.complete_thing(db, member=bram, key="screencast",
+                                    evidence_url="https://example.org/cast")
+    assert [b.key for b in _earned(db, BRAM)] == ["deeper"]  # at once, as ever
+

@@ -40,7 +40,7 @@ def test_upload_a_broken_file_fix_it_read_the_diff_and_publish(browser: Browser,
     page.locator("button.person-button", has_text="Trainer").click()
     page.get_by_role("link", name="Publish").click()
 
-    page.get_by_label("YAML files, and roster CSV files").set_input_files(
+    page.get_by_label("YAML files, roster CSV files, and badge pictures (SVG or PNG)").set_input_files(
         [{"name": "testprog.yaml", "mimeType": "text/yaml", "buffer": BROKEN.encode()}])
     page.get_by_role("button", name="Check").click()
     line = next(n for n, text in enumerate(BROKEN.splitlines(), 1) if "mustt" in text)

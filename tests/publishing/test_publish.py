@@ -11,8 +11,12 @@ from sqlmodel import Session, select
 
 from app.auth import service as auth_service
 from app.programs.models import Program, Thing
+from app.progress import service as progress_service
+from app.progress.models import Award
 from app.publishing.models import Revision
-from tests.fixtures.builders import PROGRAM, TRAINER, cohort_yaml, load
+from tests.badges.test_earning import WITH_BADGES
+from tests.badges.test_images import png
+from tests.fixtures.builders import ANNA, ENOUGH_WORDS, PROGRAM, TRAINER, cohort_yaml, load, member
 from tests.fixtures.people import browser_signed_in
 
 AUTHOR = "author@example.org"
@@ -126,7 +130,7 @@ def test_a_file_that_is_not_utf8_or_not_yaml_is_a_problem(client: TestClient, db
         ("files", ("notes.txt", b"hello", "text/plain"))])
     assert response.status_code == 422
     assert "latin.yaml: Not UTF-8 text" in response.text
-    assert "notes.txt: Expected a file name ending in .yaml, .yml or .csv" in response.text
+    assert "notes.txt: Expected a file name ending in .yaml, .yml, .csv, .svg or .png" in response.text
     nothing = client.post("/publish/review", data={"csrf_token": csrf})
     assert "Choose a YAML file, or paste YAML." in nothing.text
 
@@ -162,3 +166,52 @@ def test_a_pasted_file_over_one_megabyte_is_checked_like_any_other(
     assert review.status_code == 200, review.text[:500]
     assert client.post("/publish", data=publish_form(review.text, csrf)).status_code == 303
     assert programs(db) == ["testprog"]
+
+
+def test_a_badge_picture_is_published_with_its_programme(client: TestClient, db: Session) -> None:
+    csrf = signed_in_author(client, db)
+    programme = WITH_BADGES.replace("    for: {theme: basics}\n",
+                                    "    for: {theme: basics}\n    image: pictures/basics.png\n")
+    review = client.post("/publish/review", data={"csrf_token": csrf}, files=[
+        ("files", ("testprog.yaml", programme.encode(), "text/yaml")),
+        ("files", ("pictures/basics.png", png(), "image/png"))])
+    assert review.status_code == 200, review.text
+    assert client.post("/publish", data=publish_form(review.text, csrf)).status_code == 303
+    assert client.get("/badges/testprog/basics.png").content == png()
+
+
+def test_a_png_that_is_not_one_is_refused_before_anything_is_read(
+    client: TestClient, db: Session
+) -> None:
+    csrf = signed_in_author(client, db)
+    programme = WITH_BADGES.replace("    for: {theme: basics}\n",
+                                    "    for: {theme: basics}\n    image: basics.png\n")
+    review = client.post("/publish/review", data={"csrf_token": csrf}, files=[
+        ("files", ("testprog.yaml", programme.encode(), "text/yaml")),
+        ("files", ("basics.png", b"GIF89a...", "image/png"))])
+    assert review.status_code == 422
+    assert "basics.png: not a PNG image" in review.text
+    pasted = client.post("/publish", data={"csrf_token": csrf, "names": ["basics.png"],
+                                           "texts": ["data:image/png;base64,@@@"],
+                                           "fingerprint": "0"})
+    assert pasted.status_code == 422
+    assert "Expected a PNG image" in pasted.text
+    assert programs(db) == []
+
+
+def test_publishing_a_new_badge_awards_it_to_those_who_already_meet_its_rule(
+    client: TestClient, db: Session
+) -> None:
+    load(db, PROGRAM, cohort_yaml())
+    anna = member(db, ANNA)
+    progress_service.complete_thing(db, member=anna, key="intro")
+    progress_service.submit(db, member=anna, key="reflect", reflection=ENOUGH_WORDS,
+                            evidence_url=None)
+    csrf = signed_in_author(client, db)
+    review = client.post("/publish/review", data={"csrf_token": csrf, "pasted": WITH_BADGES,
+                                                  "pasted_name": "testprog.yaml"})
+    assert db.exec(select(Award)).all() == []  # a review awards nothing
+    assert client.post("/publish", data=publish_form(review.text, csrf)).status_code == 303
+    db.expire_all()
+    (award,) = db.exec(select(Award)).all()
+    assert award.membership_id == anna.membership.id

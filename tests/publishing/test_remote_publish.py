@@ -8,10 +8,13 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlmodel import Session
 
 from app.auth import service as auth_service
+from tests.badges.test_earning import WITH_BADGES
+from tests.badges.test_images import png
 from tests.browser.conftest import serving_data
 from tests.fixtures.builders import PROGRAM, cohort_yaml
 
@@ -52,7 +55,9 @@ def test_publish_prints_what_validate_and_import_print(served: tuple[str, str], 
     assert remote.stderr.splitlines()[:-1] == local.stderr.splitlines()[:-1]  # the same lines
     assert "nothing was imported" in remote.stderr.splitlines()[-1]
 
-    (tmp_path / "programs" / "testprog.yaml").write_text(PROGRAM)
+    (tmp_path / "programs" / "testprog.yaml").write_text(WITH_BADGES.replace(
+        "    for: {theme: basics}\n", "    for: {theme: basics}\n    image: 'basics.png'  # ours\n"))
+    (tmp_path / "programs" / "basics.png").write_bytes(png())
     dry = ting(tmp_path, "publish", "programs", "--dry-run", "--server", base, TING_TOKEN=token)
     assert dry.returncode == 0, dry.stderr
     assert "add programme testprog: 6 Things" in dry.stdout
@@ -62,6 +67,7 @@ def test_publish_prints_what_validate_and_import_print(served: tuple[str, str], 
     done = ting(tmp_path, "publish", "programs", "--server", base, TING_TOKEN=token)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1].startswith("Imported:")
+    assert httpx.get(f"{base}/badges/testprog/basics.png").content == png()  # sent beside it
     again = ting(tmp_path, "publish", "programs", "--server", base, TING_TOKEN=token)
     assert again.stdout.strip() == "No changes: the database already matches these files."
     refused = ting(tmp_path, "publish", "programs", "--server", base, TING_TOKEN="ting_wrong")
