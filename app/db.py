@@ -29,13 +29,17 @@ from app.config import ROOT
 
 MIGRATIONS_DIR = ROOT / "migrations"
 
-# Connections per process. A request holds one from its first query to its end, across
-# several thread-pool hops, so the app admits no more requests at once than this
-# (app.main.ConcurrencyLimit); more would wait for connections while holding threads the
-# others need, and the server would stall.
-POOL_SIZE, POOL_OVERFLOW = 10, 10
+# Connections per process. A request takes one on the event loop and holds it to its end,
+# across several thread-pool hops; so the app admits no more requests at once than the pool
+# keeps for them (app.main.ConcurrencyLimit). One more connection belongs to the background
+# loop (the mail sender and its chores, one session at a time). Were a request to wait for a
+# connection, it would wait on the event loop, where the requests holding connections need to
+# run to give them back: the server would stall until the pool's timeout.
+MAX_REQUESTS = 20
+BACKGROUND_CONNECTIONS = 1
+POOL_SIZE = 10
+POOL_OVERFLOW = MAX_REQUESTS + BACKGROUND_CONNECTIONS - POOL_SIZE
 SQLITE_BUSY_TIMEOUT_S = 15  # how long a writer waits for SQLite's write lock
-MAX_CONNECTIONS = POOL_SIZE + POOL_OVERFLOW
 
 # Stable constraint names, so migrations can refer to them on every backend.
 SQLModel.metadata.naming_convention = {

@@ -30,7 +30,7 @@ from app.config import ROOT, Settings, get_settings
 from app.dashboards import api as dashboards_api
 from app.dashboards import router as dashboards_router
 from app.dashboards.service import Cell
-from app.db import MAX_CONNECTIONS, SessionFactory, head_revision, make_engine, session_factory
+from app.db import MAX_REQUESTS, SessionFactory, head_revision, make_engine, session_factory
 from app.deps import request_rules
 from app.forum import api as forum_api
 from app.forum import router as forum_router
@@ -260,7 +260,7 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLanguage)
-    app.add_middleware(ConcurrencyLimit, limit=MAX_CONNECTIONS)
+    app.add_middleware(ConcurrencyLimit, limit=MAX_REQUESTS)
     app.add_middleware(RequestLog, metrics=metrics)  # outermost: it times the whole answer
     return app
 
