@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
 from app.auth import service as auth_service
@@ -147,9 +148,9 @@ def test_two_workers_send_each_mail_once_and_lose_no_completion(tmp_path: Path) 
 def writes_held_back(url: str) -> Iterator[None]:
     """Another program holds the database's writers back while the block runs (SQLite: its
     write lock; PostgreSQL: the tables these requests and the mail sender write)."""
-    path = sqlite_path(make_engine(url))
-    if path is not None:
-        blocker = sqlite3.connect(path, isolation_level=None)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        blocker = sqlite3.connect(str(parsed.database), isolation_level=None)
         blocker.execute("BEGIN IMMEDIATE")
         try:
             yield
