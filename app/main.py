@@ -258,7 +258,7 @@ def create_app(
         same_site="lax",
         https_only=settings.cookies_secure,
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, https=settings.cookies_secure)
     app.add_middleware(RequestLanguage)
     app.add_middleware(ConcurrencyLimit, limit=MAX_REQUESTS)
     app.add_middleware(RequestLog, metrics=metrics)  # outermost: it times the whole answer

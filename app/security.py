@@ -36,13 +36,17 @@ SECURITY_HEADERS = {
 PRIVATE = "private, no-store"
 _RAW_SECURITY_HEADERS = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
 _CACHE_CONTROL = b"cache-control"
+# Served over HTTPS (TING_BASE_URL): browsers must not come back over plain HTTP for a year.
+# Not for subdomains: a library's other sites under the same name are not Ting's to decide.
+_STRICT_TRANSPORT = (b"strict-transport-security", b"max-age=31536000")
 
 
 class SecurityHeaders:
     """Pure ASGI, so it adds no per-request task overhead."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
         self.app = app
+        self.always = [*_RAW_SECURITY_HEADERS, *([_STRICT_TRANSPORT] if https else [])]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,7 +56,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [*message.get("headers", []), *_RAW_SECURITY_HEADERS,
+                headers = [*message.get("headers", []), *self.always,
                            (b"content-language", locale().encode())]
                 if private and not any(name.lower() == _CACHE_CONTROL for name, _v in headers):
                     headers.append((_CACHE_CONTROL, PRIVATE.encode()))

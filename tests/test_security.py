@@ -221,6 +221,8 @@ def test_pages_and_api_carry_security_headers(client: TestClient, db: Session) -
         assert "frame-ancestors 'none'" in policy, path
         assert response.headers["x-content-type-options"] == "nosniff", path
         assert response.headers["x-frame-options"] == "DENY", path
+        # served over plain HTTP (the demo on a laptop): nothing to pin browsers to
+        assert "strict-transport-security" not in response.headers, path
 
 
 def test_pages_have_no_inline_scripts_or_event_handlers(client: TestClient, db: Session) -> None:
@@ -243,7 +245,7 @@ def test_session_cookie_is_http_only_and_same_site_lax(client: TestClient, db: S
     assert "samesite=lax" in cookie
 
 
-def test_session_cookie_is_secure_when_served_over_https(
+def test_over_https_the_cookie_is_secure_and_browsers_are_told_to_keep_to_https(
     database_url: str, engine: Engine, db: Session, sessions: SessionFactory
 ) -> None:
     load_standard(db)
@@ -255,6 +257,8 @@ def test_session_cookie_is_secure_when_served_over_https(
         response = secure.post("/demo", data={"email": ANNA, "csrf_token": csrf_from(page.text)})
     assert response.status_code == 303
     assert "; secure" in response.headers["set-cookie"].lower()
+    assert page.headers["strict-transport-security"] == "max-age=31536000"
+    assert response.headers["strict-transport-security"] == "max-age=31536000"
 
 
 def test_signing_in_gives_a_new_csrf_token(client: TestClient, db: Session) -> None:
