@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 
 from app.cohorts.deps import CohortMember
 from app.deps import SessionDep
@@ -76,10 +77,12 @@ def put_voting(body: VotingIn, member: CohortMember, db: SessionDep) -> VotingPu
 
 
 @router.put("/cohorts/{cohort}/ballot", response_model=BallotPublic, responses=problems(404, 409))
-def put_ballot(body: BallotIn, member: CohortMember, db: SessionDep) -> BallotPublic:
+async def put_ballot(body: BallotIn, member: CohortMember, db: SessionDep) -> BallotPublic:
     """Your ballot, replacing the one before, while voting is open; 409 when it is not, for
     your own group, or for too many groups."""
-    return BallotPublic(groups=voting.cast_ballot(db, member=member, group_keys=body.groups))
+    # a whole room votes at once: only the write goes to the thread pool
+    keys = await run_in_threadpool(voting.cast_ballot, db, member=member, group_keys=body.groups)
+    return BallotPublic(groups=keys)
 
 
 @router.put("/cohorts/{cohort}/voting/winner", response_model=VotingPublic,
