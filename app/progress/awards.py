@@ -9,6 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.cohorts.models import Cohort, Membership, Role
@@ -125,8 +126,8 @@ def badges_of(session: Session, *, membership_id: int, program: Program,
     curriculum = programs_service.curriculum(session, program=program)
     if not curriculum.badges:
         return []
-    awards = {a.badge_id: a for a in session.exec(
-        select(Award).where(Award.membership_id == membership_id))}
+    awards = {row.badge_id: row for row in session.connection().execute(
+        _AWARDS_OF, {"membership_id": membership_id})}
     done = counted_things(session, membership_id) if done is None else done
     found = []
     for badge in curriculum.badges:
@@ -137,3 +138,9 @@ def badges_of(session: Session, *, membership_id: int, program: Program,
                                    revoked=bool(award and award.revoked_at),
                                    public_id=award.public_id if award else None))
     return found
+
+
+# Built once, and only the columns a badge's progress shows (My Things asks on every request)
+_AWARDS_OF = sa.select(col(Award.badge_id), col(Award.awarded_at), col(Award.revoked_at),
+                       col(Award.public_id)).where(
+    col(Award.membership_id) == sa.bindparam("membership_id"))
