@@ -16,9 +16,11 @@ RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-co
 WORKDIR /srv/ting
 RUN useradd --create-home --uid 10001 ting && mkdir /data && chown ting /data
 
+# the dependencies first, from an empty package, so that a change to the code rebuilds only
+# the layers below (the editable install finds the real package in the same place)
 COPY pyproject.toml README.md constraints.txt ./
+RUN mkdir app && touch app/__init__.py && pip install -c constraints.txt -e .
 COPY app ./app
-RUN pip install -c constraints.txt -e .
 COPY migrations ./migrations
 COPY templates ./templates
 COPY programs ./programs
