@@ -300,6 +300,13 @@ def has_writes(session: Session) -> bool:
     return bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
 
 
+def discard_writes(session: Session) -> None:
+    """Undo what this unit of work wrote so far: for a form whose service was refused after it
+    had begun to write, so the form shown again leaves the database as it was."""
+    session.rollback()
+    session.info.pop(_WROTE, None)
+
+
 @event.listens_for(Session, "after_flush")
 def _note_flush(session: Session, _context: Any) -> None:
     session.info[_WROTE] = True

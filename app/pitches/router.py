@@ -13,6 +13,7 @@ from sqlmodel import Session
 from app.auth.deps import CurrentUser
 from app.cohorts.deps import CohortMember
 from app.cohorts.models import Member
+from app.db import discard_writes
 from app.deps import RowId, SessionDep, form_row_id
 from app.errors import DomainError
 from app.i18n import _
@@ -92,6 +93,7 @@ def vote_form(request: Request, member: CohortMember, db: SessionDep,
     try:
         voting.cast_ballot(db, member=member, group_keys=groups)
     except DomainError as exc:
+        discard_writes(db)  # the ballot is claimed before the vote's state is read: undo that
         return _vote_page(request, db, member, status_code=exc.status_code, error=exc.detail,
                           chosen=groups)
     flash(request, _("Your ballot is recorded. You may change it while voting is open."))

@@ -128,6 +128,26 @@ def test_the_ballot_page_on_a_phone_sized_form(client: TestClient, db: Session) 
     assert "Results" not in page
 
 
+def test_a_refused_ballot_form_keeps_the_ballot_cast_before(client: TestClient, db: Session) -> None:
+    teams(db)
+    voting.set_state(db, member=member(db, TRAINER), state=VotingState.open)
+    trainer, carol = token_for(db, TRAINER), token_for(db, CAROL)
+    db.commit()
+    csrf = sign_in(client, CAROL)
+    form = "/c/testcohort/vote"
+    assert client.post(form, data={"csrf_token": csrf, "groups": "team-1"}).status_code == 303
+    too_many = client.post(form, data={"csrf_token": csrf, "groups": ["team-1", "team-2"]})
+    assert too_many.status_code == 409 and "at most 1" in too_many.text
+    assert client.get(f"{API}/voting", headers=carol).json()["my_ballot"] == ["team-1"]
+    client.put(f"{API}/voting", headers=trainer, json={"state": "counted"})
+    late = client.post(form, data={"csrf_token": csrf, "groups": "team-2"})
+    assert late.status_code == 409 and "not open" in late.text
+    # the count stands: her ballot was neither emptied nor changed by the refused forms
+    counted = client.get(f"{API}/voting", headers=trainer).json()
+    assert (counted["voted"], [(r["group"], r["votes"]) for r in counted["results"]]) == (
+        1, [("team-1", 1), ("team-2", 0)])
+
+
 @pytest.fixture
 def shared_engine(tmp_path: Path) -> Iterator[Engine]:
     with throwaway_database("ting_votes", tmp_path) as url:
