@@ -218,16 +218,18 @@ def edit_post(
     session: Session, *, member: Member, post_id: int, title: str | None = None,
     body: str | None = None, visibility: PostVisibility | None = None, now: datetime | None = None,
 ) -> Post:
-    """Change my post; what is not given (None) stays as it is."""
+    """Change my post; what is not given (None) stays as it is. Every rule is checked before
+    anything changes: a refused edit (shown again in the form) leaves the post as it was."""
     post = own_post(session, member=member, post_id=post_id)
-    post.title = _check_title(post.title if title is None else title)
+    new_title = _check_title(post.title if title is None else title)
     body = post.body if body is None else body
     if not body.strip():
         raise InvalidInput(_("A post needs a title and some text."))
     check_body(body)
+    new_visibility = (_choose_visibility(member, visibility)
+                      if visibility is not None and not post.is_question else post.visibility)
+    post.title, post.visibility = new_title, new_visibility
     _write_body(post, body)
-    if visibility is not None and not post.is_question:
-        post.visibility = _choose_visibility(member, visibility)
     post.updated_at = now or datetime.now(UTC)
     session.flush()
     return post

@@ -124,6 +124,22 @@ def test_only_the_author_edits_and_deletes(client: TestClient, db: Session) -> N
     assert client.get(POSTS, headers=anna).json()["posts"] == []
 
 
+def test_a_refused_edit_on_the_page_changes_nothing_and_keeps_what_was_typed(
+    client: TestClient, db: Session
+) -> None:
+    load(db, PROGRAM, cohort_yaml())
+    anna = token_for(db, ANNA)
+    post_id = write(client, anna)
+    before = client.get(f"/api/v1/posts/{post_id}", headers=anna).json()
+    csrf = sign_in(client, ANNA)
+    refused = client.post(f"/posts/{post_id}/edit", data={
+        "csrf_token": csrf, "title": "A better title", "body": "   "})
+    assert refused.status_code == 422 and "needs a title and some text" in refused.text
+    assert 'value="A better title"' in refused.text
+    after = client.get(f"/api/v1/posts/{post_id}", headers=anna).json()
+    assert (after["title"], after["body"]) == (before["title"], before["body"])
+
+
 def test_deleting_a_done_things_reflection_asks_first_and_reopens_it(
     client: TestClient, db: Session
 ) -> None:
