@@ -19,7 +19,7 @@ from app.errors import DomainError, NotSignedIn
 from app.i18n import _
 from app.observability import REQUEST_ID_HEADER, request_id_of
 from app.schemas import SOME_TEXT, STORABLE_TEXT
-from app.security import SECURITY_HEADERS
+from app.security import SECURITY_HEADERS, STRICT_TRANSPORT
 from app.templating import is_htmx, render_error
 
 log = logging.getLogger("ting")
@@ -132,6 +132,8 @@ def install_error_handlers(app: FastAPI) -> None:
                 log.exception("the error page failed too")
                 response = HTMLResponse(_BARE_ERROR_PAGE, 500)
         response.headers.update(SECURITY_HEADERS)  # made outside the headers middleware
+        if request.app.state.settings.cookies_secure:
+            response.headers.update(STRICT_TRANSPORT)
         response.headers[REQUEST_ID_HEADER] = request_id_of(request)  # and the id's, too
         response.headers["cache-control"] = "no-store"
         return response

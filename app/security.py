@@ -38,7 +38,8 @@ _RAW_SECURITY_HEADERS = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.i
 _CACHE_CONTROL = b"cache-control"
 # Served over HTTPS (TING_BASE_URL): browsers must not come back over plain HTTP for a year.
 # Not for subdomains: a library's other sites under the same name are not Ting's to decide.
-_STRICT_TRANSPORT = (b"strict-transport-security", b"max-age=31536000")
+STRICT_TRANSPORT = {"strict-transport-security": "max-age=31536000"}
+_STRICT_TRANSPORT = [(k.encode(), v.encode()) for k, v in STRICT_TRANSPORT.items()]
 
 
 class SecurityHeaders:
@@ -46,7 +47,7 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
         self.app = app
-        self.always = [*_RAW_SECURITY_HEADERS, *([_STRICT_TRANSPORT] if https else [])]
+        self.always = [*_RAW_SECURITY_HEADERS, *(_STRICT_TRANSPORT if https else [])]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -418,7 +418,8 @@ def test_the_openapi_document_declares_bearer_tokens(client: TestClient) -> None
 def test_an_unexpected_failure_is_a_plain_500_with_the_security_headers(tmp_path: Path) -> None:
     # a real failure: a database that was never migrated
     url = f"sqlite:///{tmp_path / 'empty.db'}"
-    app = create_app(Settings(database_url=url, secret_key=TEST_SECRET, _env_file=None),  # type: ignore[call-arg]
+    app = create_app(Settings(database_url=url, secret_key=TEST_SECRET, _env_file=None,  # type: ignore[call-arg]
+                              base_url="https://ting.example.org"),
                      engine=make_engine(url))
     with TestClient(app, raise_server_exceptions=False) as browserless:
         response = browserless.get("/api/v1/me", headers={"Authorization": "Bearer ting_x"})
@@ -429,3 +430,4 @@ def test_an_unexpected_failure_is_a_plain_500_with_the_security_headers(tmp_path
     assert "Traceback" not in response.text
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["strict-transport-security"] == "max-age=31536000"
