@@ -151,6 +151,7 @@ def measure(database_url: str, workers: int, warmed: bool) -> dict[str, float]:
     with ting_serving(database_url, "--workers", str(workers), TING_MAIL_SENDER="false") as (
             base, _process):
         port = int(base.rsplit(":", 1)[1])
+        time.sleep(2)  # with two workers, the first to answer may not be the last to start
         seconds, latencies, errors = asyncio.run(burst(port, voters, warmed))
     engine = make_engine(database_url)
     with Session(engine) as session:
