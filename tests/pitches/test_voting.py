@@ -128,6 +128,28 @@ def test_the_ballot_page_on_a_phone_sized_form(client: TestClient, db: Session) 
     assert "Results" not in page
 
 
+def test_a_ballot_of_two_choices_counts_both_and_a_change_replaces_them(
+        client: TestClient, db: Session) -> None:
+    two_votes = FORUM_PROGRAM.replace("votes_per_participant: 1", "votes_per_participant: 2")
+    load(db, two_votes, with_groups(cohort_yaml(participants=[ANNA, BRAM, CAROL]),
+                                    "team-1", "team-2", "team-3"))
+    groups_service.join(db, member=member(db, ANNA), key="team-1")
+    voting.set_state(db, member=member(db, TRAINER), state=VotingState.open)
+    trainer, anna = token_for(db, TRAINER), token_for(db, ANNA)
+    db.commit()
+    both = client.put(f"{API}/ballot", headers=anna, json={"groups": ["team-2", "team-3"]})
+    assert both.json() == {"groups": ["team-2", "team-3"]}
+    choices = select(func.count()).select_from(BallotChoice)
+    assert db.exec(choices).one() == (2,)  # type: ignore[call-overload]
+    assert client.put(f"{API}/ballot", headers=anna, json={"groups": ["team-3"]}).status_code == 200
+    client.put(f"{API}/voting", headers=trainer, json={"state": "counted"})
+    counted = client.get(f"{API}/voting", headers=trainer).json()
+    assert counted["voted"] == 1
+    assert {r["group"]: r["votes"] for r in counted["results"]} == {
+        "team-1": 0, "team-2": 0, "team-3": 1}
+    assert db.exec(choices).one() == (1,)  # type: ignore[call-overload]
+
+
 def test_a_refused_ballot_form_keeps_the_ballot_cast_before(client: TestClient, db: Session) -> None:
     teams(db)
     voting.set_state(db, member=member(db, TRAINER), state=VotingState.open)
