@@ -16,8 +16,8 @@ from packaging.utils import canonicalize_name
 
 from app.config import ROOT
 
-# Imports every module of `app` and builds the app, with the modules of the packages named in
-# argv[1] made unimportable, as if they were not installed.
+# Imports every module of `app`, migrates a new database and builds the app, with the modules
+# of the packages named in argv[1] made unimportable, as if they were not installed.
 WITHOUT = r"""
 import importlib, json, pkgutil, sys
 
@@ -33,7 +33,10 @@ sys.meta_path.insert(0, NotInstalled())
 import app
 for module in pkgutil.walk_packages(app.__path__, "app."):
     importlib.import_module(module.name)
+import os
+from app.db import make_engine, upgrade
 from app.main import create_app
+upgrade(make_engine(os.environ["TING_DATABASE_URL"]))  # the migrations' imports too
 create_app()
 print("built")
 """
