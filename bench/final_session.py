@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
 from sqlmodel import Session
 
 from app.auth import service as auth_service
@@ -146,7 +146,7 @@ async def burst(port: int, voters: list[tuple[str, str]],
     return seconds, latencies, errors
 
 
-def measure(database_url: str, workers: int, warmed: bool) -> dict[str, float]:
+def measure(database_url: str, workers: int, warmed: bool) -> dict[str, float | str]:
     voters = build(database_url)
     with ting_serving(database_url, "--workers", str(workers), TING_MAIL_SENDER="false") as (
             base, _process):
@@ -159,7 +159,8 @@ def measure(database_url: str, workers: int, warmed: bool) -> dict[str, float]:
         choices = session.execute(select(func.count()).select_from(BallotChoice)).scalar_one()
     engine.dispose()
     latencies.sort()
-    return {"workers": workers, "warmed": warmed, "voters": len(voters),
+    return {"database": make_url(database_url).get_backend_name(), "workers": workers,
+            "when": "warmed" if warmed else "cold", "voters": len(voters),
             "seconds": round(seconds, 2), "errors": errors,
             "p50_ms": round(statistics.median(latencies), 1),
             "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 1),
@@ -167,22 +168,18 @@ def measure(database_url: str, workers: int, warmed: bool) -> dict[str, float]:
 
 
 def main() -> None:
-    runs: dict[str, dict[str, float]] = {}
+    runs: list[dict[str, float | str]] = []
     workdir = Path(tempfile.mkdtemp(prefix="ting-bench-final-"))
     postgres = os.environ.get("BENCH_POSTGRES_URL")
     for warmed in (False, True):  # each on a new database, the vote just opened
-        when = "warmed" if warmed else "cold"
-        sqlite = workdir / f"{when}.db"
-        runs[f"sqlite_1_{when}"] = measure(f"sqlite:///{sqlite}", 1, warmed)
+        runs.append(measure(f"sqlite:///{workdir / f'{warmed}.db'}", 1, warmed))
         if postgres:
-            for workers in (1, 2):
-                runs[f"postgresql_{workers}_{when}"] = measure(
-                    postgres_database(postgres), workers, warmed)
+            runs += [measure(postgres_database(postgres), workers, warmed) for workers in (1, 2)]
     shutil.rmtree(workdir, ignore_errors=True)
-    for name, row in runs.items():
+    for row in runs:
         once = row["ballots"] == row["voters"] == row["choices"]
-        database = (f"{name.split('_')[0]}, {row['workers']} worker"
-                    f"{'s' if row['workers'] > 1 else ''}, {name.split('_')[2]}")
+        workers = f"{row['workers']} worker{'s' if row['workers'] != 1 else ''}"
+        database = f"{row['database']}, {workers}, {row['when']}"
         print(f"{database:30} {row['voters']} ballots in {row['seconds']} s: p50 {row['p50_ms']} ms, "
               f"p95 {row['p95_ms']} ms, {row['errors']} errors, each recorded once: {once} "
               f"(goal: p95 under {GOAL_MS} ms: {'met' if row['p95_ms'] < GOAL_MS else 'NOT met'})")

@@ -119,6 +119,12 @@ def award_all(session: Session, *, program_keys: Collection[str],
     return count
 
 
+# Built once, and only the columns a badge's progress shows (My Things asks on every request)
+_AWARDS_OF = sa.select(col(Award.badge_id), col(Award.awarded_at), col(Award.revoked_at),
+                       col(Award.public_id)).where(
+    col(Award.membership_id) == sa.bindparam("membership_id"))
+
+
 def badges_of(session: Session, *, membership_id: int, program: Program,
               done: Collection[int] | None = None) -> list[BadgeProgress]:
     """Each of the programme's badges, with the participant's progress and award (`done`: the
@@ -138,9 +144,3 @@ def badges_of(session: Session, *, membership_id: int, program: Program,
                                    revoked=bool(award and award.revoked_at),
                                    public_id=award.public_id if award else None))
     return found
-
-
-# Built once, and only the columns a badge's progress shows (My Things asks on every request)
-_AWARDS_OF = sa.select(col(Award.badge_id), col(Award.awarded_at), col(Award.revoked_at),
-                       col(Award.public_id)).where(
-    col(Award.membership_id) == sa.bindparam("membership_id"))
